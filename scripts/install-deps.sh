@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages xstilts needs to build and test, if any are missing.
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers the benchmarks compare with)
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ pkg-config make
+  libtbb-dev libtorch-dev libsentencepiece-dev sentencepiece libhdf5-dev libyaml-cpp-dev
+  libopenblas0-pthread libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
+  libcurl4-openssl-dev libssl-dev libgtest-dev libbenchmark-dev libarchive-dev
+)
+if [[ "${1:-}" == "--bench" ]]; then
+  packages+=(python3-torch python3-sentencepiece python3-h5py snakemake)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "xstilts: installing ${#missing[@]} missing Debian packages: ${missing[*]}" >&2
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

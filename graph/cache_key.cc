@@ -22,6 +22,10 @@ void Flatten(const nlohmann::json& value, const std::string& prefix, std::map<st
 
 }  // namespace
 
+std::filesystem::path BaseDir(const ResolvedPipeline& pipeline) {
+  return std::filesystem::absolute(pipeline.file).parent_path();
+}
+
 nlohmann::json KeyComponents(const ResolvedPipeline& pipeline, size_t index,
                              const std::vector<std::string>& keys, FileHasher& hasher) {
   const ResolvedNode& node = pipeline.nodes[index];
@@ -39,7 +43,7 @@ nlohmann::json KeyComponents(const ResolvedPipeline& pipeline, size_t index,
                                {"version", node.type->version},
                                {"params", params},
                                {"inputs", inputs}};
-  if (node.type->extra_key) components["extra"] = node.type->extra_key(node.params, hasher);
+  if (node.type->extra_key) components["extra"] = node.type->extra_key(node.params, BaseDir(pipeline), hasher);
   return components;
 }
 

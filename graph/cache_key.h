@@ -22,6 +22,8 @@ namespace xstilts {
 nlohmann::json KeyComponents(const ResolvedPipeline& pipeline, size_t node,
                              const std::vector<std::string>& input_keys, FileHasher& hasher);
 std::string KeyOf(const nlohmann::json& components);
+// The directory relative paths in a pipeline's params are resolved against: the file's own.
+std::filesystem::path BaseDir(const ResolvedPipeline& pipeline);
 
 // What changed between two components, one line each, e.g. "params.lr: 3e-05 -> 1e-05",
 // "type version 2 -> 3", "input 'corpus' changed (from node 'tok')", "file data/a.txt changed".

@@ -39,7 +39,9 @@ const PortSpec* NodeType::FindInput(const std::string& port) const {
   for (const PortSpec& p : inputs) {
     if (p.name == port) return &p;
   }
-  return nullptr;
+  if (!open_inputs) return nullptr;
+  static const PortSpec kOpenPort{"", "any", "a named input", true, true};
+  return &kOpenPort;
 }
 
 const PortSpec* NodeType::FindOutput(const std::string& port) const {

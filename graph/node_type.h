@@ -60,12 +60,16 @@ class NodeContext {
   // Artifact files of an input port (one per reference; empty for an unconnected optional port).
   virtual std::vector<std::filesystem::path> inputs(const std::string& port) const = 0;
   std::filesystem::path input(const std::string& port) const;  // exactly one; throws otherwise
+  // The input ports that are connected, in the type's order (open ports by name).
+  virtual std::vector<std::string> input_ports() const = 0;
   // Where to write the artifact of an output port: an HDF5 file in a private temp directory.
   virtual std::filesystem::path output(const std::string& port) const = 0;
   // A private, empty directory for the body's temporary files, removed after the node ends.
   virtual std::filesystem::path scratch_dir() const = 0;
   // A directory that survives an interrupted run of this same key (for training checkpoints).
   virtual std::filesystem::path resume_dir() const = 0;
+  // The pipeline file's directory: relative paths in params are relative to it.
+  virtual std::filesystem::path base_dir() const = 0;
   virtual int threads() const = 0;
   virtual bool cancelled() const = 0;
   // fraction in [0,1] or < 0 when unknown; message is short ("step 40/100 loss 0.52").
@@ -89,15 +93,22 @@ struct NodeType {
   std::string example;  // a YAML snippet declaring one node of this type
   int version = 1;      // bump when the body's output changes for the same params and inputs
   std::vector<PortSpec> inputs;
+  // Accepts input ports of any name besides `inputs` (each of kind "any", one or more artifacts);
+  // `exec` uses this so a script can name its inputs.
+  bool open_inputs = false;
   std::vector<PortSpec> outputs;  // the first is the default port of a `node` reference
   std::vector<ParamSpec> params;
   Resources resources;
   // Runs the node. Throws InputError for bad user data and std::exception for other failures.
   std::function<void(NodeContext&)> run;
-  // Optional: key content beyond params and inputs (e.g. hashes of external files named in params).
-  std::function<nlohmann::json(const nlohmann::json& params, FileHasher& hasher)> extra_key;
+  // Optional: key content beyond params and inputs (e.g. hashes of external files named in params;
+  // relative paths are relative to `base_dir`, the pipeline file's directory).
+  std::function<nlohmann::json(const nlohmann::json& params, const std::filesystem::path& base_dir,
+                               FileHasher& hasher)>
+      extra_key;
 
   const ParamSpec* FindParam(const std::string& param) const;
+  // Declared input port, or for open_inputs types a synthesized "any" port; nullptr if neither.
   const PortSpec* FindInput(const std::string& port) const;
   const PortSpec* FindOutput(const std::string& port) const;
 };

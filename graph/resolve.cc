@@ -282,10 +282,14 @@ std::optional<ResolvedPipeline> Resolve(const PipelineSpec& spec, const NodeRegi
     }
     draft.node.deps.assign(deps.begin(), deps.end());
     // Keep inputs in the type's port order so the cache key does not depend on the file's order.
+    auto rank = [&](const ResolvedInput& in) {
+      for (size_t k = 0; k < type->inputs.size(); ++k) {
+        if (type->inputs[k].name == in.port) return std::make_pair(k, std::string());
+      }
+      return std::make_pair(type->inputs.size(), in.port);  // open ports after declared ones, by name
+    };
     std::sort(draft.node.inputs.begin(), draft.node.inputs.end(),
-              [&](const ResolvedInput& a, const ResolvedInput& b) {
-                return type->FindInput(a.port) < type->FindInput(b.port);
-              });
+              [&](const ResolvedInput& a, const ResolvedInput& b) { return rank(a) < rank(b); });
   }
   if (diagnostics.size() != errors_before) return std::nullopt;
 

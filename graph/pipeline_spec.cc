@@ -131,9 +131,12 @@ std::vector<Bindings> ForeachCombinations(const Value& foreach, const Bindings& 
       list.items().push_back(values);
       values = list;
     }
-    if (!values.is_list() || values.items().empty()) {
-      diagnostics.Error(e.value.loc(), "foreach variable '" + e.key + "' needs a non-empty list, got " +
-                                           values.Describe());
+    if (!values.is_list()) {
+      diagnostics.Error(e.value.loc(), "foreach variable '" + e.key + "' needs a list of values, got " + values.Describe());
+      return {};
+    }
+    if (values.items().empty()) {
+      diagnostics.Error(e.value.loc(), "foreach variable '" + e.key + "' has no values");
       return {};
     }
     if (vars.count(e.key)) {
@@ -160,7 +163,7 @@ struct NodeOverride {
 };
 
 void ApplyNodeOverride(PipelineSpec& spec, const NodeOverride& o, Diagnostics& diagnostics) {
-  SourceLocation loc{kCommandLine, 1, 1};
+  SourceLocation loc = o.value.loc();
   NodeDecl* decl = nullptr;
   std::vector<std::string> names;
   for (NodeDecl& n : spec.nodes) {
@@ -168,11 +171,11 @@ void ApplyNodeOverride(PipelineSpec& spec, const NodeOverride& o, Diagnostics& d
     if (n.name == o.node) decl = &n;
   }
   if (decl == nullptr) {
-    diagnostics.Error(loc, "--set names unknown node '" + o.node + "'" + DidYouMean(o.node, names));
+    diagnostics.Error(loc, "unknown node '" + o.node + "'" + DidYouMean(o.node, names));
     return;
   }
   if (o.path.size() < 2 || (o.path[0] != "params" && o.path[0] != "resources")) {
-    diagnostics.Error(loc, "--set expects NODE.params.KEY=VALUE, NODE.resources.KEY=VALUE or vars.NAME=VALUE");
+    diagnostics.Error(loc, "expected NODE.params.KEY=VALUE, NODE.resources.KEY=VALUE or vars.NAME=VALUE");
     return;
   }
   Value* section = o.path[0] == "params" ? &decl->params : &decl->resources;
@@ -249,11 +252,13 @@ void ParseNodes(const Value& nodes, const Bindings& vars, PipelineSpec& spec,
       }
       auto [it, inserted] = defined.emplace(decl.name, decl.loc);
       if (!inserted) {
-        std::string hint = combos.size() > 1 ? " (name every foreach variable in the node name, e.g. '" +
-                                                   entry.key + "_${" + combo.begin()->first + "}')"
-                                             : "";
-        diagnostics.Error(entry.key_loc, "node '" + decl.name + "' is defined twice; first at " +
-                                             it->second.ToString() + hint);
+        if (combos.size() > 1 && it->second.line == decl.loc.line) {
+          diagnostics.Error(entry.key_loc, "foreach gives several nodes the name '" + decl.name +
+                                               "'; put every foreach variable in the name, e.g. '" + entry.key +
+                                               "_${" + combo.begin()->first + "}'");
+          break;
+        }
+        diagnostics.Error(entry.key_loc, "node '" + decl.name + "' is defined twice; first at " + it->second.ToString());
         continue;
       }
       spec.nodes.push_back(std::move(decl));
@@ -285,6 +290,10 @@ std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::st
                                           Diagnostics& diagnostics) {
   std::optional<Value> root = ParseYaml(text, file, diagnostics);
   if (!root) return std::nullopt;
+  if (root->is_null()) {
+    diagnostics.Error(SourceLocation{file, 0, 0}, "the pipeline file is empty; it needs 'nodes'");
+    return std::nullopt;
+  }
   if (!root->is_map()) {
     diagnostics.Error(root->loc(), "a pipeline file must be a map with 'nodes' (and optionally 'vars')");
     return std::nullopt;
@@ -301,7 +310,9 @@ std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::st
                                                                  ": the value is not valid YAML");
       continue;
     }
-    if (value->is_null()) *value = Value::Scalar("", false, SourceLocation{kCommandLine, 1, 1});
+    if (value->is_null()) *value = Value::Scalar("", false, SourceLocation{});
+    // Errors about this value name the override itself: "--set train.params.lr=abc: error: ...".
+    value->Relocate(SourceLocation{"--set " + o.target + "=" + o.value, 0, 0});
     std::vector<std::string> path = Split(o.target, '.');
     if (path.size() == 2 && path[0] == "vars") {
       var_overrides[path[1]] = *value;

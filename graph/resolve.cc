@@ -61,8 +61,14 @@ std::vector<std::pair<size_t, std::string>> Lookup(const Ref& ref, const std::ma
     if (type->FindOutput(port) == nullptr) {
       std::vector<std::string> ports;
       for (const PortSpec& p : type->outputs) ports.push_back(p.name);
+      std::string hint = DidYouMean(port, ports);
+      if (hint.empty()) {
+        hint = " (its outputs:";
+        for (const std::string& p : ports) hint += " " + p;
+        hint += ")";
+      }
       diagnostics.Error(ref.loc, "node '" + drafts[index].node.name + "' (type '" + type->name +
-                                     "') has no output port '" + port + "'" + DidYouMean(port, ports));
+                                     "') has no output port '" + port + "'" + hint);
       return false;
     }
     found.emplace_back(index, port);

@@ -40,6 +40,15 @@ Value Value::Null(SourceLocation loc) {
   return v;
 }
 
+void Value::Relocate(const SourceLocation& loc) {
+  loc_ = loc;
+  for (Value& item : items_) item.Relocate(loc);
+  for (Entry& e : entries_) {
+    e.key_loc = loc;
+    e.value.Relocate(loc);
+  }
+}
+
 const Value::Entry* Value::FindEntry(const std::string& key) const {
   for (const Entry& e : entries_) {
     if (e.key == key) return &e;

@@ -37,6 +37,8 @@ class Value {
   bool is_list() const { return kind_ == Kind::kList; }
   bool is_map() const { return kind_ == Kind::kMap; }
   const SourceLocation& loc() const { return loc_; }
+  // Gives this value and everything inside it the location `loc`.
+  void Relocate(const SourceLocation& loc);
 
   // Scalars. `quoted` is true for '...' and "..." scalars, which are always strings.
   const std::string& text() const { return text_; }

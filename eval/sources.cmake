@@ -27,4 +27,5 @@ xstilts_add_tests(
     ${PROJECT_SOURCE_DIR}/tests/eval/accuracy_test.cc
     ${PROJECT_SOURCE_DIR}/tests/eval/score_files_test.cc
     ${PROJECT_SOURCE_DIR}/tests/eval/score_command_test.cc
+    ${PROJECT_SOURCE_DIR}/tests/eval/real_data_test.cc
   LIBS xstilts_eval)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <stdexcept>
 #include <system_error>
 
 #include "eval/metrics_accuracy.h"
@@ -181,6 +182,9 @@ std::optional<TaskScores> ScoreTask(const TaskInfo& task, const fs::path& predic
       for (std::size_t m = 0; m < values.size(); ++m) scores.values[m].push_back(values[m]);
     } catch (const InputError& e) {
       diagnostics.errors.push_back(e.what());
+    } catch (const std::exception& e) {
+      // The readers validate what the metrics require; this keeps any gap an input error.
+      diagnostics.errors.push_back(prediction_file.string() + ": " + e.what());
     }
   }
   if (diagnostics.errors.size() != errors_before) return std::nullopt;

@@ -44,6 +44,8 @@ TEST(Seqeval, EndAndSingleTags) {
 TEST(Seqeval, BareTagsGetTheUnderscoreType) {
   // "B" and "I" without a type have type "_" (chunk[1:] is empty).
   EXPECT_EQ(GetEntities(Tags{"B", "I", "O"}), Expect({{"_", 0, 1}}));
+  // A bare I after O has the same type as the O ("_"), so only the O->I rule starts its chunk.
+  EXPECT_EQ(GetEntities(Tags{"O", "I", "I"}), Expect({{"_", 1, 2}}));
 }
 
 TEST(Seqeval, PosTagsSplitAfterTheFirstCharacter) {

@@ -5,7 +5,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <iostream>
+
 #include "cli/commands.h"
+#include "eval/score_command.h"
 
 namespace {
 
@@ -67,6 +70,14 @@ int main(int argc, char** argv) {
 
   app.add_subcommand("schema", "print the JSON Schema of pipeline files (for editors)");
 
+  xstilts::ScoreOptions score;
+  CLI::App* score_cmd = app.add_subcommand("score", "score XTREME submission files as XTREME's evaluate.py does");
+  score_cmd->add_option("--task", score.task, "xnli, pawsx, udpos, panx, xquad, mlqa, tydiqa, bucc2018, tatoeba or all")
+      ->required();
+  score_cmd->add_option("--predictions", score.predictions, "folder with <task>/test-<lang>.{tsv,json}")->required();
+  score_cmd->add_option("--labels", score.labels, "folder with the gold files in the same layout")->required();
+  score_cmd->add_flag("--json", score.json, "print one JSON object");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -81,5 +92,6 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(graph_cmd)) return xstilts::GraphCommand(graph, format);
   if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
+  if (app.got_subcommand(score_cmd)) return xstilts::RunScore(score, std::cout, std::cerr);
   return 2;
 }

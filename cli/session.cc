@@ -11,7 +11,7 @@ namespace xstilts {
 StoreIndex::StoreIndex(ArtifactStore& store, std::string pipeline_id)
     : store_(store), refs_(store.ReadRefs(pipeline_id)) {}
 
-bool StoreIndex::Has(const std::string& key) { return store_.Lookup(key).has_value(); }
+bool StoreIndex::Has(const std::string& key) { return store_.IsComplete(key); }
 
 Status StoreIndex::Verify(const std::string& key) {
   std::optional<CacheEntry> entry = store_.Lookup(key);

@@ -1,6 +1,9 @@
 #include "data/artifact_store.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <cstdio>
 
 #include <chrono>
 #include <cstdlib>
@@ -51,6 +54,22 @@ std::optional<CacheEntry> ArtifactStore::Lookup(const std::string& key) const {
     if (ec || size != info.value("size", uintmax_t{0})) return std::nullopt;
   }
   return entry;
+}
+
+bool ArtifactStore::IsComplete(const std::string& key) const {
+  fs::path dir = EntryDir(key);
+  struct stat st;
+  if (::stat((dir / "meta.json").c_str(), &st) != 0) return false;
+  std::FILE* manifest = std::fopen((dir / "files.tsv").c_str(), "r");
+  if (manifest == nullptr) return false;
+  char name[256];
+  unsigned long long size = 0;
+  bool complete = true;
+  while (complete && std::fscanf(manifest, "%255s %llu %*s", name, &size) == 2) {
+    complete = ::stat((dir / name).c_str(), &st) == 0 && static_cast<unsigned long long>(st.st_size) == size;
+  }
+  std::fclose(manifest);
+  return complete;
 }
 
 Status ArtifactStore::Verify(const CacheEntry& entry) const {
@@ -109,6 +128,12 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
   }
   meta["key"] = key;
   meta["files"] = files;
+  std::string manifest;
+  for (const auto& [name, info] : files.items()) {
+    manifest += name + "\t" + std::to_string(info["size"].get<uintmax_t>()) + "\t" + info["sha256"].get<std::string>() + "\n";
+  }
+  Status listed = fs_.WriteFile(tmp_dir / "files.tsv", manifest);
+  if (!listed.ok()) return fail(listed);
   // meta.json is written last: an entry without it is never considered complete.
   Status written = fs_.WriteFile(tmp_dir / "meta.json", meta.dump(2) + "\n");
   if (!written.ok()) return fail(written);

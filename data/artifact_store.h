@@ -2,8 +2,9 @@
 //
 // Layout under the cache root (docs/cache.md):
 //   entries/<k0k1>/<key>/<port>.h5   one HDF5 artifact per output port
-//   entries/<k0k1>/<key>/meta.json   key components, producer, timings, costs, and the size and
-//                                    SHA-256 of every artifact file
+//   entries/<k0k1>/<key>/files.tsv   name, size and SHA-256 of every artifact file
+//   entries/<k0k1>/<key>/meta.json   key components, producer, timings, costs, and the same file
+//                                    list; written last, so its presence marks a complete entry
 //   locks/<key>.lock                 flock: one process builds a key at a time
 //   tmp/<key>.<pid>.<n>/             a build in progress; published by rename(2)
 //   resume/<key>/                    checkpoints of an interrupted build of <key>
@@ -55,6 +56,9 @@ class ArtifactStore {
 
   // The complete entry for `key`, or nullopt (missing, half-written or truncated).
   std::optional<CacheEntry> Lookup(const std::string& key) const;
+  // Whether Lookup would find the entry, without parsing its metadata: what planning a fully
+  // cached pipeline of many nodes needs to be fast.
+  bool IsComplete(const std::string& key) const;
   // Checks every artifact's SHA-256 against the metadata. kCorrupt names the file on mismatch.
   Status Verify(const CacheEntry& entry) const;
   // Moves an entry to corrupt/ so it is rebuilt and can be inspected.

@@ -49,9 +49,11 @@ TEST(ArtifactStore, PublishesAtomicallyAndVerifiesChecksums) {
   fs::path root = FreshDir("publish");
   auto store = std::move(ArtifactStore::Open(root).value());
   EXPECT_FALSE(store->Lookup(kKey));
+  EXPECT_FALSE(store->IsComplete(kKey));
   fs::path tmp = BuildInTemp(*store, "hello artifact");
   ASSERT_TRUE(store->Publish(tmp, kKey, {{"node", "n"}}).ok());
   EXPECT_FALSE(fs::exists(tmp));
+  EXPECT_TRUE(store->IsComplete(kKey));
   std::optional<CacheEntry> entry = store->Lookup(kKey);
   ASSERT_TRUE(entry);
   EXPECT_EQ(entry->meta["node"], "n");
@@ -74,9 +76,11 @@ TEST(ArtifactStore, TruncatedOrHalfWrittenEntriesAreNotFound) {
   ASSERT_TRUE(store->Publish(BuildInTemp(*store, "0123456789"), kKey, {}).ok());
   fs::resize_file(store->EntryDir(kKey) / "out.h5", 4);
   EXPECT_FALSE(store->Lookup(kKey));
+  EXPECT_FALSE(store->IsComplete(kKey));
   fs::remove(store->EntryDir(kKey) / "meta.json");
   fs::resize_file(store->EntryDir(kKey) / "out.h5", 10);
   EXPECT_FALSE(store->Lookup(kKey));
+  EXPECT_FALSE(store->IsComplete(kKey));
 }
 
 TEST(ArtifactStore, DiskFullOrFailedRenamePublishesNothing) {

@@ -26,4 +26,5 @@ printf 'DAG of %d nodes, %d cores, median of %d no-op runs\n' "$n" "$jobs" "$rep
 printf '%-26s %12s %12s %8s\n' "" "xstilts" "snakemake" "ratio"
 printf '%-26s %11.3fs %11.3fs %7.1fx\n' "cold run (all nodes run)" "$xs_cold" "$sm_cold" "$(echo "$sm_cold / $xs_cold" | bc -l)"
 printf '%-26s %11.3fs %11.3fs %7.1fx\n' "no-op re-run" "$xs_noop" "$sm_noop" "$(echo "$sm_noop / $xs_noop" | bc -l)"
+printf '%-26s %10.2fms %10.2fms\n' "cold run per node" "$(echo "$xs_cold * 1000 / $n" | bc -l)" "$(echo "$sm_cold * 1000 / $n" | bc -l)"
 printf 'xstilts no-op re-run of %d nodes: %.0f ms (target: under 100 ms)\n' "$n" "$(echo "$xs_noop * 1000" | bc -l)"

@@ -37,12 +37,12 @@ Examples ReadGlueTsv(const std::filesystem::path& path, const ReadOptions& optio
     problems.Add(0, "expected a header row, got an empty file");
     problems.ThrowIfAny();
   }
-  const Header header(records[0]);
+  Header header(records[0]);
   const int id = header.Find(names.id);
   const int text_a = header.Require(names.text_a, problems);
   const int text_b = *names.text_b ? header.Require(names.text_b, problems) : -1;
   const int label = header.Find(names.label);  // test files have none
-  problems.ThrowIfAny();
+  if (!header.complete()) problems.ThrowIfAny();
   const std::string language = options.language.empty() ? "en" : options.language;
   for (size_t i = 1; i < records.size(); ++i) {
     Record& r = records[i];

@@ -62,9 +62,10 @@ int Header::Find(std::string_view name) const {
   return it == names_.end() ? -1 : static_cast<int>(it - names_.begin());
 }
 
-int Header::Require(std::string_view name, ProblemList& problems) const {
+int Header::Require(std::string_view name, ProblemList& problems) {
   const int index = Find(name);
   if (index < 0) {
+    complete_ = false;
     problems.Add(line_, fmt::format("expected a '{}' column in the header, got {}", name,
                                     names_.empty() ? std::string("an empty line") : JoinList(names_)));
   }

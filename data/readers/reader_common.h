@@ -49,12 +49,15 @@ class Header {
  public:
   Header(const Record& record) : line_(record.line), names_(record.fields) {}
   int Find(std::string_view name) const;
-  int Require(std::string_view name, ProblemList& problems) const;
+  int Require(std::string_view name, ProblemList& problems);
   size_t size() const { return names_.size(); }
+  // False when a Require call found its column missing.
+  bool complete() const { return complete_; }
 
  private:
   long line_;
   std::vector<std::string> names_;
+  bool complete_ = true;
 };
 
 // Adds `expected N fields separated by a tab, got M` (or `..., got an empty line`) and returns
@@ -74,7 +77,7 @@ void ForEachJsonLine(std::string_view text, const std::filesystem::path& path,
       const JsonAccess json(fmt::format("{}:{}", path.string(), line.number));
       fn(row, json, line.number);
     } catch (const InputError& e) {
-      problems.AddFormatted(e.what());
+      problems.AddFormatted(line.number, e.what());
     }
   }
 }

@@ -32,13 +32,13 @@ struct AnswerReader {
       }
       const int64_t length = CountCodePoints(answer.text);
       if (answer.start < 0 || answer.byte_start < 0 || answer.start + length > context_code_points) {
-        problems.AddFormatted(json.Format(
+        problems.AddFormatted(0, json.Format(
             at, fmt::format("expected answer_start from 0 to {} (the context has {} code points, the answer {}), got {}",
                             context_code_points - length, context_code_points, length, answer.start)));
         continue;
       }
       if (context.compare(static_cast<size_t>(answer.byte_start), answer.text.size(), answer.text) != 0) {
-        problems.AddFormatted(json.Format(
+        problems.AddFormatted(0, json.Format(
             at, fmt::format("expected the context at code point {} to read {}, got {}", answer.start,
                             Quoted(answer.text), Quoted(SubstrCodePoints(context, answer.start, length)))));
         continue;
@@ -77,7 +77,7 @@ Examples ReadSquad(const std::filesystem::path& path, const ReadOptions& options
         if (e.language.empty()) e.language = TydiLanguageFromId(e.id);
         if (e.language.empty() && format == "squad") e.language = "en";
         if (e.language.empty()) {
-          problems.AddFormatted(json.Format(
+          problems.AddFormatted(0, json.Format(
               JsonPath(qa, "id"),
               fmt::format("cannot tell the language from the file name or the id {}; set the 'language' option",
                           Quoted(e.id))));
@@ -93,7 +93,7 @@ Examples ReadSquad(const std::filesystem::path& path, const ReadOptions& options
                        context_code_points, e.plausible_answers);
         }
         if (e.is_impossible && !e.answers.empty()) {
-          problems.AddFormatted(json.Format(JsonPath(qa, "answers"),
+          problems.AddFormatted(0, json.Format(JsonPath(qa, "answers"),
                                             "expected no answers for a question with is_impossible true, got some"));
         }
         out.examples.push_back(std::move(e));

@@ -1,5 +1,6 @@
 #include "data/readers/text_file.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -74,19 +75,21 @@ std::vector<std::string_view> SplitFields(std::string_view line, char delimiter)
 void ProblemList::Add(long line, const std::string& message) {
   ++count_;
   if (messages_.size() >= max_reported_) return;
-  messages_.push_back(line > 0 ? fmt::format("{}:{}: {}", path_, line, message)
-                               : fmt::format("{}: {}", path_, message));
+  messages_.emplace_back(line, line > 0 ? fmt::format("{}:{}: {}", path_, line, message)
+                                         : fmt::format("{}: {}", path_, message));
 }
 
-void ProblemList::AddFormatted(const std::string& message) {
+void ProblemList::AddFormatted(long line, const std::string& message) {
   ++count_;
-  if (messages_.size() < max_reported_) messages_.push_back(message);
+  if (messages_.size() < max_reported_) messages_.emplace_back(line, message);
 }
 
 void ProblemList::ThrowIfAny() const {
   if (count_ == 0) return;
+  std::vector<std::pair<long, std::string>> sorted = messages_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string all;
-  for (const std::string& m : messages_) {
+  for (const auto& [line, m] : sorted) {
     if (!all.empty()) all += '\n';
     all += m;
   }

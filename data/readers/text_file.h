@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace xstilts {
@@ -42,21 +43,22 @@ class ProblemList {
 
   // `line` is 1-based; 0 means the problem is about the whole file (or carries a JSON path).
   void Add(long line, const std::string& message);
-  // Adds a message that already names its place (an InputError's what()).
-  void AddFormatted(const std::string& message);
+  // Adds a message that already names its place (an InputError's what()); `line` only orders it.
+  void AddFormatted(long line, const std::string& message);
   bool empty() const { return count_ == 0; }
   size_t count() const { return count_; }
   const std::string& path() const { return path_; }
 
-  // Throws InputError whose message has one `path:line: message` per problem, in the order
-  // added, then `path: N more problems not shown` when some were dropped. Does nothing if empty.
+  // Throws InputError whose message has one `path:line: message` per problem, ordered by line
+  // (whole-file and JSON-path problems first, in the order added), then `path: N more problems
+  // not shown` when some were dropped. Does nothing if empty.
   void ThrowIfAny() const;
 
  private:
   std::string path_;
   size_t max_reported_;
   size_t count_ = 0;
-  std::vector<std::string> messages_;
+  std::vector<std::pair<long, std::string>> messages_;  // (line, full message)
 };
 
 // How fields are delimited within a record.

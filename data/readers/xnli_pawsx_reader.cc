@@ -88,13 +88,13 @@ Examples ReadXnliRawTsv(const std::filesystem::path& path, const ReadOptions& op
     problems.Add(0, "expected a header row, got an empty file");
     problems.ThrowIfAny();
   }
-  const Header header(records[0]);
+  Header header(records[0]);
   const int language = header.Require("language", problems);
   const int label = header.Require("gold_label", problems);
   const int sentence1 = header.Require("sentence1", problems);
   const int sentence2 = header.Require("sentence2", problems);
   const int pair_id = header.Require("pairID", problems);
-  problems.ThrowIfAny();
+  if (!header.complete()) problems.ThrowIfAny();
   for (size_t i = 1; i < records.size(); ++i) {
     Record& r = records[i];
     if (!CheckFieldCount(problems, r, header.size())) continue;
@@ -141,12 +141,12 @@ Examples ReadPawsxRaw(const std::filesystem::path& path, const ReadOptions& opti
     problems.Add(0, "expected a header row, got an empty file");
     problems.ThrowIfAny();
   }
-  const Header header(records[0]);
+  Header header(records[0]);
   const int id = header.Require("id", problems);
   const int sentence1 = header.Require("sentence1", problems);
   const int sentence2 = header.Require("sentence2", problems);
   const int label = header.Find("label");  // absent would mean an unlabelled file
-  problems.ThrowIfAny();
+  if (!header.complete()) problems.ThrowIfAny();
   for (size_t i = 1; i < records.size(); ++i) {
     Record& r = records[i];
     if (!CheckFieldCount(problems, r, header.size())) continue;

@@ -37,11 +37,12 @@ GettextCorpus BuildGettextCorpus(const GettextCorpusOptions& options) {
       throw InputError(dir.string(), 0, fmt::format("expected a folder of .mo catalogs for language '{}', got none",
                                                     options.languages[l]));
     }
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-      if (entry.path().extension() != ".mo") continue;
-      present[l].insert(entry.path().stem().string());
-      all_domains.insert(entry.path().stem().string());
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (it->path().extension() != ".mo") continue;
+      present[l].insert(it->path().stem().string());
+      all_domains.insert(it->path().stem().string());
     }
+    if (ec) throw InputError(dir.string(), 0, "cannot list: " + ec.message());
   }
   std::vector<std::string> domains(options.domains.begin(), options.domains.end());
   if (domains.empty()) {

@@ -47,7 +47,7 @@ std::string_view Trim(std::string_view text);
 // `expected a 'name' column in the header, got a, b, c` and returns -1.
 class Header {
  public:
-  Header(const Record& record) : line_(record.line), names_(record.fields) {}
+  explicit Header(const Record& record) : line_(record.line), names_(record.fields) {}
   int Find(std::string_view name) const;
   int Require(std::string_view name, ProblemList& problems);
   size_t size() const { return names_.size(); }

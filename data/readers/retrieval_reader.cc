@@ -26,7 +26,8 @@ std::filesystem::path WithExtension(const std::filesystem::path& prefix, const s
 struct IdSentences {
   std::vector<std::string> ids;
   std::vector<std::string> texts;
-  std::unordered_map<std::string, int64_t> index;
+  std::unordered_map<std::string, int64_t> index;  // id -> position in ids
+  std::vector<long> lines;                          // position -> line number
 };
 
 IdSentences ReadIdSentences(const std::filesystem::path& path) {
@@ -42,11 +43,13 @@ IdSentences ReadIdSentences(const std::filesystem::path& path) {
     }
     const auto [it, inserted] = out.index.emplace(std::string(fields[0]), static_cast<int64_t>(out.ids.size()));
     if (!inserted) {
-      problems.Add(line.number, fmt::format("expected a new id, got \"{}\" again (first on line {})", fields[0], it->second + 1));
+      problems.Add(line.number, fmt::format("expected a new id, got \"{}\" again (first on line {})", fields[0],
+                                            out.lines[it->second]));
       continue;
     }
     out.ids.emplace_back(fields[0]);
     out.texts.emplace_back(fields[1]);
+    out.lines.push_back(line.number);
   }
   problems.ThrowIfAny();
   return out;

@@ -54,7 +54,7 @@ bool EveryLineHasPrefix(const std::vector<TextLine>& lines, const std::string& p
 
 // Reads `token<TAB>tag` sentences. `prefix` ("" for none) is stripped from every token line as
 // `prefix:`; a line without it is a problem.
-Examples ReadTokenTagLines(const std::filesystem::path& path, const std::string& text,
+Examples ReadTokenTagLines(const std::string& text,
                            const char* format, const std::string& language,
                            const std::string& prefix, const std::vector<std::string>& labels,
                            ProblemList& problems) {
@@ -118,7 +118,7 @@ Examples ReadUdposTsv(const std::filesystem::path& path, const ReadOptions& opti
   const std::string text = LoadTextFile(path);
   ProblemList problems(path.string());
   const std::string language = ResolveLanguage(options, path);
-  Examples out = ReadTokenTagLines(path, text, "udpos", language, "", kUposTags, problems);
+  Examples out = ReadTokenTagLines(text, "udpos", language, "", kUposTags, problems);
   problems.ThrowIfAny();
   return out;
 }
@@ -145,7 +145,7 @@ Examples ReadPanx(const std::filesystem::path& path, const ReadOptions& options)
   const std::string language = !options.language.empty() ? options.language
                                : !prefix.empty()          ? prefix
                                                           : ResolveLanguage(options, path);
-  Examples out = ReadTokenTagLines(path, text, "panx", language, prefix, kPanxTags, problems);
+  Examples out = ReadTokenTagLines(text, "panx", language, prefix, kPanxTags, problems);
   problems.ThrowIfAny();
   return out;
 }

@@ -1,4 +1,4 @@
-// UTF-8 helpers for dataset text: validation and conversion between code-point and byte offsets.
+// UTF-8 functions for dataset text: validation and conversion between code-point and byte offsets.
 //
 // Benchmark JSON (SQuAD, XQuAD, MLQA, TyDi QA) counts answer_start in Python str characters,
 // i.e. Unicode code points; our strings are UTF-8 bytes. These functions convert between the two.

@@ -1,4 +1,4 @@
-// Test helpers for the dataset readers: a temporary folder for inline fixtures, and a way to
+// Test utilities for the dataset readers: a temporary folder for inline fixtures, and a way to
 // capture the whole message of the InputError a call throws.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Helpers shared by the dataset readers in this folder (not part of the public API): label
+// Code shared by the dataset readers in this folder (not part of the public API): label
 // checks, header lookup and the wording of common messages.
 #pragma once
 

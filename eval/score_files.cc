@@ -18,7 +18,7 @@ std::size_t FieldCount(const std::string& text) {
 
 LineValues ReadSingleValueLines(const std::filesystem::path& path, const char* what) {
   LineValues out;
-  for (TextLine& line : ReadStrippedLines(path)) {
+  for (StrippedLine& line : ReadStrippedLines(path)) {
     if (line.text.empty()) {
       throw InputError(path.string(), line.number,
                        std::string("empty line; expected one ") + what + " per line");
@@ -116,7 +116,7 @@ TagFile ReadTagFile(const std::filesystem::path& path) {
   TagFile out;
   std::vector<std::string> sentence;
   long first_line = 0;
-  for (TextLine& line : ReadStrippedLines(path)) {
+  for (StrippedLine& line : ReadStrippedLines(path)) {
     if (line.text.empty()) {
       out.sentences.push_back(std::move(sentence));
       out.first_lines.push_back(first_line > 0 ? first_line : line.number);
@@ -142,7 +142,7 @@ TagFile ReadTagFile(const std::filesystem::path& path) {
 
 std::vector<BuccPair> ReadPairFile(const std::filesystem::path& path) {
   std::vector<BuccPair> pairs;
-  for (const TextLine& line : ReadStrippedLines(path)) {
+  for (const StrippedLine& line : ReadStrippedLines(path)) {
     const std::size_t tab = line.text.find('\t');
     const bool one_tab = tab != std::string::npos && line.text.find('\t', tab + 1) == std::string::npos;
     if (!one_tab || tab == 0 || tab + 1 == line.text.size()) {

@@ -25,8 +25,8 @@ std::string ReadFileBytes(const std::filesystem::path& path) {
   return buffer.str();
 }
 
-std::vector<TextLine> SplitStrippedLines(const std::string& content, const std::string& path) {
-  std::vector<TextLine> lines;
+std::vector<StrippedLine> SplitStrippedLines(const std::string& content, const std::string& path) {
+  std::vector<StrippedLine> lines;
   long number = 0;
   std::size_t begin = 0;
   std::u32string scratch;
@@ -38,7 +38,7 @@ std::vector<TextLine> SplitStrippedLines(const std::string& content, const std::
       throw InputError(path, number,
                        "invalid UTF-8 at byte " + std::to_string(bad + 1) + " of the line");
     }
-    lines.push_back(TextLine{std::string(unicode::StripUtf8(raw)), number});
+    lines.push_back(StrippedLine{std::string(unicode::StripUtf8(raw)), number});
   };
   std::size_t i = 0;
   while (i < content.size()) {
@@ -55,7 +55,7 @@ std::vector<TextLine> SplitStrippedLines(const std::string& content, const std::
   return lines;
 }
 
-std::vector<TextLine> ReadStrippedLines(const std::filesystem::path& path) {
+std::vector<StrippedLine> ReadStrippedLines(const std::filesystem::path& path) {
   return SplitStrippedLines(ReadFileBytes(path), path.string());
 }
 

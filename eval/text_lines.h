@@ -9,17 +9,17 @@
 
 namespace xstilts {
 
-struct TextLine {
+struct StrippedLine {
   std::string text;  // UTF-8, stripped
   long number = 0;   // 1-based line number in the file
 };
 
 // Throws InputError (graph/input_error.h) when the file cannot be read (`path: cannot read ...`)
 // or a line is not valid UTF-8 (`path:N: invalid UTF-8 at byte K of the line`).
-std::vector<TextLine> ReadStrippedLines(const std::filesystem::path& path);
+std::vector<StrippedLine> ReadStrippedLines(const std::filesystem::path& path);
 
 // Splits `content` (already read from `path`, which only names it in errors) into stripped lines.
-std::vector<TextLine> SplitStrippedLines(const std::string& content, const std::string& path);
+std::vector<StrippedLine> SplitStrippedLines(const std::string& content, const std::string& path);
 
 // Reads a whole file; throws InputError `path: cannot read (...)` when it cannot.
 std::string ReadFileBytes(const std::filesystem::path& path);

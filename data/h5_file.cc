@@ -14,9 +14,25 @@ std::recursive_mutex& H5Mutex() {
   return mutex;
 }
 
-struct Silence {
-  Silence() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
-};
+// HDF5's error stack is per thread in thread-safe builds: silence it in every thread that opens a
+// file. xstilts reports errors itself, naming the file and the dataset.
+void SilenceThread() {
+  thread_local bool silenced = false;
+  if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silenced = true;
+}
+
+// File access without HDF5's own flock()-based locking. The artifact store already guarantees that
+// a file is written by one process and never changes once published; HDF5's locks would only add
+// failures, e.g. when a forked child still holds the descriptor of a file written by another thread.
+hid_t UnlockedAccess() {
+  static hid_t fapl = [] {
+    hid_t p = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_file_locking(p, false, true);
+    return p;
+  }();
+  return fapl;
+}
 
 // Closes an HDF5 handle with the matching close function.
 class Handle {
@@ -102,12 +118,12 @@ uint64_t H5Array::NumElements() const {
 
 H5File::H5File(const std::filesystem::path& path, Mode mode) : path_(path) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  static Silence silence;
+  SilenceThread();
   if (mode == Mode::kCreate) {
-    file_id_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    file_id_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, UnlockedAccess());
   } else {
     file_id_ = H5Fopen(path.c_str(), mode == Mode::kReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR,
-                       H5P_DEFAULT);
+                       UnlockedAccess());
   }
   if (file_id_ < 0) {
     throw H5Error(path.string() + ": cannot " +

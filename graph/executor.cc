@@ -1,6 +1,7 @@
 #include "graph/executor.h"
 
 #include <tbb/flow_graph.h>
+#include <tbb/global_control.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -115,6 +116,9 @@ std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vec
     finish(std::move(result));
   };
 
+  // More jobs than cores is fine for nodes that wait on subprocesses; allow TBB that many workers.
+  tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                  static_cast<size_t>(std::max(1, options.jobs)));
   tbb::task_arena arena(std::max(1, options.jobs));
   arena.execute([&] {
     tbb::flow::graph graph;

@@ -48,6 +48,10 @@ SubprocessResult RunSubprocess(const SubprocessOptions& options) {
     ::dup2(err_fd, 2);
     int devnull = ::open("/dev/null", O_RDONLY);
     if (devnull >= 0) ::dup2(devnull, 0);
+    // Other threads may have files open (without O_CLOEXEC, as HDF5 opens them): the command must
+    // not inherit them, or it would hold their locks and keep them open after the parent closes them.
+    ::close_range(3, error_pipe[1] - 1, 0);
+    ::close_range(error_pipe[1] + 1, ~0U, 0);
     if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) {
       int err = errno;
       (void)!::write(error_pipe[1], &err, sizeof(err));

@@ -56,6 +56,7 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   const Plan& plan = planned.value();
   std::FILE* human = options.json ? stderr : stdout;
   PrintPlan(pipeline, plan, human);
+  std::fflush(human);
 
   std::vector<bool> to_run(pipeline.nodes.size());
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) to_run[i] = plan.nodes[i].state == NodeState::kStale;

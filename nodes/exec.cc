@@ -1,5 +1,6 @@
 // exec: runs an external command; the files it writes to $XSTILTS_OUT become its artifact.
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include "graph/registry.h"
@@ -17,6 +18,8 @@ std::string EnvName(const std::string& port) {
   for (char c : port) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
   return name;
 }
+
+constexpr int kShownStdoutLines = 20;
 
 fs::path Resolve(const fs::path& base, const std::string& path) {
   fs::path p(path);
@@ -64,7 +67,11 @@ void RunExec(NodeContext& ctx) {
   if (result.timed_out) throw std::runtime_error("command timed out after " + params["timeout"].dump() + " s" + shown);
   if (result.signal != 0) throw std::runtime_error("command killed by signal " + std::to_string(result.signal) + shown);
   if (result.exit_code != 0) throw std::runtime_error("command exited with status " + std::to_string(result.exit_code) + shown);
-  ctx.cost().device = "cpu";
+  // Show what the command printed (the first lines), so a quick script's answer is visible.
+  std::ifstream out(options.stdout_path);
+  std::string line;
+  for (int n = 0; n < kShownStdoutLines && std::getline(out, line); ++n) ctx.Log(line);
+  if (std::getline(out, line)) ctx.Log("... (more in its output)");
   PackFiles(out_dir, ctx.output("out"));
 }
 

@@ -53,10 +53,25 @@ double Since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
+ConsoleReporter::ConsoleReporter(std::FILE* out, bool live) : out_(out), live_(live) {
+  if (!live_) return;
+  ticker_ = std::thread([this] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stop_ticking_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; })) {
+      if (!running_.empty()) Redraw(true);
+    }
+  });
+}
+
 ConsoleReporter::~ConsoleReporter() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  running_.clear();
-  Redraw(true);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    running_.clear();
+    Redraw(true);
+  }
+  stop_ticking_.notify_all();
+  if (ticker_.joinable()) ticker_.join();
 }
 
 std::string ConsoleReporter::StatusLine(const std::string& node, const Running& r) const {

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -48,8 +50,9 @@ class RunObservers : public RunObserver {
 
 class ConsoleReporter : public RunObserver {
  public:
-  // `live`: redraw a block of status lines (a terminal); else print plain lines.
-  ConsoleReporter(std::FILE* out, bool live) : out_(out), live_(live) {}
+  // `live`: redraw a block of status lines (a terminal), at least twice a second so elapsed times
+  // and ETAs move; else print plain lines.
+  ConsoleReporter(std::FILE* out, bool live);
   ~ConsoleReporter() override;
   void NodeStarted(const std::string& node, const std::string& key) override;
   void NodeProgress(const std::string& node, double fraction, const std::string& message) override;
@@ -74,6 +77,9 @@ class ConsoleReporter : public RunObserver {
   std::map<std::string, Running> running_;
   size_t drawn_lines_ = 0;
   std::chrono::steady_clock::time_point last_draw_;
+  std::condition_variable stop_ticking_;
+  bool stopping_ = false;
+  std::thread ticker_;
 };
 
 class JsonRunLog : public RunObserver {

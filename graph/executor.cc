@@ -15,7 +15,8 @@ namespace {
 // Counting tokens for cores and GPUs. Acquire blocks until the request fits.
 class ResourcePool {
  public:
-  ResourcePool(int threads, int gpus) : threads_(threads), free_gpus_(static_cast<size_t>(gpus), true) {}
+  ResourcePool(int threads, int gpus)
+      : threads_(std::max(1, threads)), total_threads_(threads_), free_gpus_(static_cast<size_t>(std::max(0, gpus)), true) {}
 
   // Returns false if cancelled while waiting.
   bool Acquire(const Resources& want, GrantedResources& granted, const std::atomic<bool>* cancel) {
@@ -47,7 +48,6 @@ class ResourcePool {
     changed_.notify_all();
   }
 
-  void SetTotal(int threads) { total_threads_ = threads_ = threads; }
   int total_threads() const { return total_threads_; }
 
  private:
@@ -55,7 +55,7 @@ class ResourcePool {
   std::mutex mutex_;
   std::condition_variable changed_;
   int threads_;
-  int total_threads_ = 0;
+  const int total_threads_;
   std::vector<bool> free_gpus_;
 };
 
@@ -80,28 +80,29 @@ std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vec
     if (!run[i]) results[i].outcome = NodeOutcome::kCached;
   }
   ResourcePool pool(options.threads, options.gpus);
-  pool.SetTotal(std::max(1, options.threads));
   std::atomic<bool> stop{false};  // a failure without keep_going
   std::mutex results_mutex;
 
+  // Why node i cannot run because of its inputs, or "" if it can.
+  auto blocked_by_input = [&](size_t i) -> std::string {
+    std::lock_guard<std::mutex> lock(results_mutex);
+    for (size_t d : pipeline.nodes[i].deps) {
+      NodeOutcome o = results[d].outcome;
+      if (o == NodeOutcome::kFailed || o == NodeOutcome::kSkipped || o == NodeOutcome::kCancelled) {
+        return "input '" + pipeline.nodes[d].name + "' " + OutcomeName(o);
+      }
+    }
+    return "";
+  };
+
   auto body = [&](size_t i) {
-    NodeResult result;
     auto finish = [&](NodeResult r) {
       std::lock_guard<std::mutex> lock(results_mutex);
       results[i] = std::move(r);
     };
-    {
-      std::lock_guard<std::mutex> lock(results_mutex);
-      for (size_t d : pipeline.nodes[i].deps) {
-        NodeOutcome o = results[d].outcome;
-        if (o == NodeOutcome::kFailed || o == NodeOutcome::kSkipped || o == NodeOutcome::kCancelled) {
-          result.outcome = NodeOutcome::kSkipped;
-          result.message = "input '" + pipeline.nodes[d].name + "' " + OutcomeName(o);
-          break;
-        }
-      }
+    if (std::string blocked = blocked_by_input(i); !blocked.empty()) {
+      return finish(NodeResult{NodeOutcome::kSkipped, blocked, 0});
     }
-    if (result.outcome == NodeOutcome::kSkipped && !result.message.empty()) return finish(result);
     if (options.cancel && options.cancel->load()) {
       return finish(NodeResult{NodeOutcome::kCancelled, "not started: interrupted", 0});
     }
@@ -110,7 +111,7 @@ std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vec
     if (!pool.Acquire(pipeline.nodes[i].resources, granted, options.cancel)) {
       return finish(NodeResult{NodeOutcome::kCancelled, "not started: interrupted", 0});
     }
-    result = runner.Run(i, granted);
+    NodeResult result = runner.Run(i, granted);
     pool.Release(granted);
     if (result.outcome == NodeOutcome::kFailed && !options.keep_going) stop = true;
     finish(std::move(result));

@@ -2,7 +2,6 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <map>
 #include <vector>
 
@@ -115,17 +114,6 @@ std::optional<Value> ParseYaml(const std::string& text, const std::string& file,
     diagnostics.Error(LocOf(e.mark, file), "invalid YAML: " + e.msg);
     return std::nullopt;
   }
-}
-
-std::optional<Value> LoadYamlFile(const std::string& path, Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.Error(SourceLocation{path, 0, 0}, "cannot read pipeline file (does it exist?)");
-    return std::nullopt;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseYaml(text.str(), path, diagnostics);
 }
 
 }  // namespace xstilts

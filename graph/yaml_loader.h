@@ -16,7 +16,4 @@ namespace xstilts {
 std::optional<Value> ParseYaml(const std::string& text, const std::string& file,
                                Diagnostics& diagnostics);
 
-// Reads and parses a file. A missing or unreadable file is reported as an error at `file`.
-std::optional<Value> LoadYamlFile(const std::string& path, Diagnostics& diagnostics);
-
 }  // namespace xstilts

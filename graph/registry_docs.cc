@@ -23,6 +23,13 @@ nlohmann::json ParamSchema(const ParamSpec& p) {
   return s;
 }
 
+std::string Choices(const ParamSpec& p) {
+  if (p.choices.empty()) return "";
+  std::string out = " One of:";
+  for (const std::string& c : p.choices) out += " `" + c + "`";
+  return out + ".";
+}
+
 std::string Cell(std::string text) {
   for (size_t i = 0; (i = text.find('|', i)) != std::string::npos; i += 2) text.replace(i, 1, "\\|");
   return text;
@@ -87,7 +94,7 @@ std::string DescribeNodeType(const NodeType& type) {
   out += "\nparams:\n";
   for (const ParamSpec& p : type.params) {
     out += "  " + p.name + " (" + ParamTypeName(p.type) + (p.required() ? ", required" : ", default " + p.default_value.dump()) +
-           "): " + p.doc + "\n";
+           "): " + p.doc + Choices(p) + "\n";
   }
   out += "\nresources: threads " + std::to_string(type.resources.threads) + ", gpus " + std::to_string(type.resources.gpus) + "\n";
   out += "\nexample:\n";
@@ -121,7 +128,7 @@ std::string NodeReferenceMarkdown(const NodeRegistry& registry) {
     out += "\n| param | type | default | doc |\n|---|---|---|---|\n";
     for (const ParamSpec& p : type->params) {
       out += "| `" + p.name + "` | " + ParamTypeName(p.type) + " | " + (p.required() ? "required" : "`" + Cell(p.default_value.dump()) + "`") +
-             " | " + Cell(p.doc) + (p.in_key ? "" : " (not part of the cache key)") + " |\n";
+             " | " + Cell(p.doc) + Choices(p) + (p.in_key ? "" : " (not part of the cache key)") + " |\n";
     }
     out += "\nResources: threads " + std::to_string(type->resources.threads) + ", gpus " + std::to_string(type->resources.gpus) + ".\n";
     out += "\n```yaml\n" + type->example + "\n```\n";

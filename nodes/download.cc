@@ -1,8 +1,10 @@
 // download: fetches one file over HTTP(S) from a list of mirrors, checks its SHA-256 and stores it
 // (unpacked when it is an archive) as a files bundle. Resumable across attempts and runs.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <thread>
@@ -259,7 +261,7 @@ NodeType MakeDownloadNodeType() {
   t.params = {
       ParamSpec{"urls", ParamType::kStringList, nullptr, "mirrors of the same file, tried in order (http:// or https://)",
                 {}, false},
-      ParamSpec{"sha256", ParamType::kString, nullptr, "SHA-256 (hex) of the file; the cache key is this checksum"},
+      ParamSpec{"sha256", ParamType::kString, nullptr, "SHA-256 (hex) of the whole file; with the unpack format and stored name, the cache key"},
       ParamSpec{"unpack", ParamType::kString, "auto",
                 "unpack an archive into the bundle; auto: by the file name's suffix (.tar.gz, .tgz, .zip)",
                 {"auto", "none", "tar.gz", "zip"}},

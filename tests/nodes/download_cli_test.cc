@@ -2,6 +2,10 @@
 // in the cache's resume directory, the next run continues it with a Range request, and the
 // artifact is keyed by its checksum, so a new mirror list keeps the cached entry.
 #include <gtest/gtest.h>
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
 
 #include "graph/sha256.h"
 #include "tests/integration/cli_harness.h"
@@ -75,6 +79,53 @@ TEST(DownloadCli, FailedRunIsResumedWithRangeAndANewMirrorListKeepsTheCache) {
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_EQ(third.Statuses(), (std::map<std::string, std::string>{{"data", "cached"}}));
   EXPECT_EQ(server.Requests().size(), 2u);
+}
+
+// The partial file of an interrupted run, once it holds at least `bytes` (waits up to 20 s).
+fs::path WaitForPartial(const CliHarness& h, uintmax_t bytes) {
+  for (int i = 0; i < 2000; ++i) {
+    std::error_code ec;
+    if (fs::exists(h.cache() / "resume", ec)) {
+      for (const auto& e : fs::directory_iterator(h.cache() / "resume", ec)) {
+        fs::path partial = e.path() / "partial";
+        if (fs::exists(partial, ec) && fs::file_size(partial, ec) >= bytes) return partial;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return {};
+}
+
+TEST(DownloadCli, CtrlCKeepsThePartialFileForTheNextRun) {
+  TestHttpServer server;
+  std::string content(300000, 'z');
+  HttpResource slow;
+  slow.body = content;
+  slow.chunk_bytes = 1000;
+  slow.drip_seconds = 0.02;  // 6 s for the whole file
+  server.Serve("/slow.bin", slow);
+  CliHarness h("download_sigint");
+  h.Write("p.yaml", Pipeline({server.Url("/slow.bin")}, Sha256Hex(content)));
+  pid_t pid = h.Start({"run", "p.yaml"}, "interrupted");
+  fs::path partial = WaitForPartial(h, 5000);
+  ASSERT_FALSE(partial.empty());
+  ::kill(pid, SIGINT);
+  CliResult interrupted = h.Wait(pid, "interrupted");
+  EXPECT_EQ(interrupted.exit_code, 130) << interrupted.err;
+  uintmax_t kept = fs::file_size(partial);
+  EXPECT_GE(kept, 5000u);
+  EXPECT_LT(kept, content.size());
+
+  HttpResource fast;
+  fast.body = content;
+  server.Serve("/slow.bin", fast);
+  CliResult resumed = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  ASSERT_EQ(server.Requests().size(), 2u);
+  EXPECT_EQ(server.Requests()[1].Header("range"), "bytes=" + std::to_string(kept) + "-");
+  EXPECT_NE(resumed.err.find("data: resuming with " + std::to_string(kept) + " bytes from an earlier attempt"),
+            std::string::npos)
+      << resumed.err;
 }
 
 TEST(DownloadCli, WrongChecksumFailsTheNodeAndCachesNothing) {

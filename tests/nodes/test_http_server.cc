@@ -140,7 +140,9 @@ void TestHttpServer::Loop(double max_lifetime_seconds) {
 
 bool TestHttpServer::SendAll(int fd, const char* data, size_t size) {
   size_t sent = 0;
-  while (sent < size && !stop_) {
+  // A client that stops reading gets 10 s, then the connection is dropped.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (sent < size && !stop_ && std::chrono::steady_clock::now() < deadline) {
     pollfd p{fd, POLLOUT, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);

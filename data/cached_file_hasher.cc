@@ -24,7 +24,7 @@ std::string CachedFileHasher::Hash(const fs::path& path) {
   std::vector<std::pair<std::string, std::string>> listing;
   for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
        it.increment(ec)) {
-    if (it->is_regular_file()) listing.emplace_back(fs::relative(it->path(), path).string(), HashFile(it->path()));
+    if (it->is_regular_file()) listing.emplace_back(it->path().lexically_relative(path).string(), HashFile(it->path()));
   }
   if (ec) throw std::runtime_error(path.string() + ": cannot list directory: " + ec.message());
   std::sort(listing.begin(), listing.end());

@@ -240,6 +240,114 @@ void H5File::WriteStrings(const std::string& name, const std::vector<std::string
   }
 }
 
+void H5File::Create(const std::string& name, H5Type type, const std::vector<uint64_t>& shape) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  std::string parent = ParentOf(name);
+  if (!parent.empty()) CreateGroup(parent);
+  std::vector<hsize_t> dims(shape.begin(), shape.end());
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
+                            H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+}
+
+void H5File::CreateExtendable(const std::string& name, H5Type type, const std::vector<uint64_t>& row_shape) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  std::string parent = ParentOf(name);
+  if (!parent.empty()) CreateGroup(parent);
+  std::vector<hsize_t> dims = {0}, max_dims = {H5S_UNLIMITED}, chunk = {1};
+  uint64_t row_elements = 1;
+  for (uint64_t d : row_shape) {
+    dims.push_back(d);
+    max_dims.push_back(d);
+    chunk.push_back(d);
+    row_elements *= d;
+  }
+  // About 1 MiB chunks: small enough to append often, large enough to read fast.
+  chunk[0] = std::max<hsize_t>(1, (1 << 20) / std::max<uint64_t>(1, row_elements * H5TypeSize(type)));
+  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), H5Sclose);
+  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+  H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
+  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
+                            properties.get(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+}
+
+namespace {
+
+// Selects rows [first, first + rows) of `dataset` in a new file space; returns it and the memory space.
+std::pair<hid_t, hid_t> RowSelection(hid_t dataset, uint64_t first, uint64_t rows) {
+  hid_t file_space = H5Dget_space(dataset);
+  int rank = H5Sget_simple_extent_ndims(file_space);
+  std::vector<hsize_t> dims(static_cast<size_t>(rank));
+  H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = first;
+  count[0] = rows;
+  H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  hid_t memory_space = H5Screate_simple(rank, count.data(), nullptr);
+  return {file_space, memory_space};
+}
+
+}  // namespace
+
+void H5File::WriteRows(const std::string& name, uint64_t first_row, uint64_t rows, const void* data) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  std::vector<uint64_t> shape = Shape(name);
+  if (shape.empty() || first_row + rows > shape[0]) {
+    throw H5Error(path_.string() + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) +
+                  " are outside dataset '" + name + "'");
+  }
+  if (rows == 0) return;
+  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
+  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
+  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
+  H5Type type = TypeFromStored(stored.get(), path_.string() + ": dataset '" + name + "'");
+  if (H5Dwrite(dataset.get(), NativeType(type), m.get(), f.get(), H5P_DEFAULT, data) < 0) {
+    throw H5Error(path_.string() + ": cannot write dataset '" + name + "' (disk full?)");
+  }
+}
+
+void H5File::Append(const std::string& name, uint64_t rows, const void* data) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  if (rows == 0) return;
+  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  std::vector<uint64_t> shape = Shape(name);
+  std::vector<hsize_t> grown(shape.begin(), shape.end());
+  uint64_t first = grown[0];
+  grown[0] += rows;
+  if (H5Dset_extent(dataset.get(), grown.data()) < 0) {
+    throw H5Error(path_.string() + ": dataset '" + name + "' cannot grow (not created with CreateExtendable?)");
+  }
+  WriteRows(name, first, rows, data);
+}
+
+H5Array H5File::ReadRows(const std::string& name, uint64_t first_row, uint64_t rows) const {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  std::string where = path_.string() + ": dataset '" + name + "'";
+  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
+  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  H5Array array;
+  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
+  array.type = TypeFromStored(stored.get(), where);
+  array.shape = Shape(name);
+  if (array.shape.empty() || first_row + rows > array.shape[0]) {
+    throw H5Error(where + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) + " out of range");
+  }
+  array.shape[0] = rows;
+  array.bytes.resize(array.NumElements() * H5TypeSize(array.type));
+  if (rows == 0) return array;
+  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
+  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
+  if (H5Dread(dataset.get(), NativeType(array.type), m.get(), f.get(), H5P_DEFAULT, array.bytes.data()) < 0) {
+    throw H5Error(where + ": read failed (truncated or corrupt file)");
+  }
+  return array;
+}
+
 std::vector<uint64_t> H5File::Shape(const std::string& name) const {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);

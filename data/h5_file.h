@@ -62,6 +62,16 @@ class H5File {
   void WriteVector(const std::string& name, const std::vector<T>& values);
   void WriteStrings(const std::string& name, const std::vector<std::string>& values);
 
+  // Streaming writes, for data larger than memory. A fixed-size dataset is created first and
+  // filled by row ranges; an extendable one (chunked, unlimited first dimension) grows by Append.
+  // "Rows" are slices along the first dimension; `row_shape` is the shape of one row ({} for 1-d).
+  void Create(const std::string& name, H5Type type, const std::vector<uint64_t>& shape);
+  void WriteRows(const std::string& name, uint64_t first_row, uint64_t rows, const void* data);
+  void CreateExtendable(const std::string& name, H5Type type, const std::vector<uint64_t>& row_shape);
+  void Append(const std::string& name, uint64_t rows, const void* data);
+  // Reads rows [first_row, first_row + rows) of a numeric dataset.
+  H5Array ReadRows(const std::string& name, uint64_t first_row, uint64_t rows) const;
+
   H5Array Read(const std::string& name) const;
   template <typename T>
   std::vector<T> ReadVector(const std::string& name) const;

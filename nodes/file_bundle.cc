@@ -13,15 +13,21 @@ namespace fs = std::filesystem;
 namespace xstilts {
 namespace {
 
+constexpr size_t kCopyBlock = 8 << 20;
+
 void UnpackGroup(const H5File& file, const std::string& group, const fs::path& dir) {
   fs::create_directories(dir);
   for (const std::string& name : file.List(group)) {
     std::string path = group + "/" + name;
     if (file.HasAttribute(path, "executable")) {
-      std::vector<uint8_t> bytes = file.ReadVector<uint8_t>(path);
       fs::path target = dir / name;
       std::ofstream out(target, std::ios::binary);
-      out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+      uint64_t size = file.Shape(path).at(0);
+      for (uint64_t done = 0; done < size; done += kCopyBlock) {
+        uint64_t rows = std::min<uint64_t>(kCopyBlock, size - done);
+        H5Array block = file.ReadRows(path, done, rows);
+        out.write(reinterpret_cast<const char*>(block.bytes.data()), static_cast<std::streamsize>(block.bytes.size()));
+      }
       if (!out) throw std::runtime_error("cannot write " + target.string());
       out.close();
       if (file.GetIntAttribute(path, "executable")) {
@@ -45,12 +51,20 @@ void PackFiles(const fs::path& dir, const fs::path& artifact) {
     if (e.is_regular_file()) paths.push_back(e.path());
   }
   std::sort(paths.begin(), paths.end());
+  // Files are copied in blocks, so a bundle of large files needs little memory.
+  std::vector<char> block(kCopyBlock);
   for (const fs::path& path : paths) {
     std::ifstream in(path, std::ios::binary);
-    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw std::runtime_error("cannot read " + path.string());
-    std::string name = "files/" + fs::relative(path, dir).generic_string();
-    file.WriteVector(name, bytes);
+    if (!in) throw std::runtime_error("cannot read " + path.string());
+    uint64_t size = fs::file_size(path);
+    std::string name = "files/" + path.lexically_relative(dir).generic_string();
+    file.Create(name, H5Type::kUInt8, {size});
+    for (uint64_t done = 0; done < size;) {
+      in.read(block.data(), static_cast<std::streamsize>(std::min<uint64_t>(block.size(), size - done)));
+      if (in.gcount() <= 0) throw std::runtime_error("cannot read " + path.string() + " (changed while packing?)");
+      file.WriteRows(name, done, static_cast<uint64_t>(in.gcount()), block.data());
+      done += static_cast<uint64_t>(in.gcount());
+    }
     bool executable = (fs::status(path).permissions() & fs::perms::owner_exec) != fs::perms::none;
     file.SetAttribute(name, "executable", int64_t{executable});
     ++count;

@@ -64,6 +64,31 @@ TEST(H5File, ReportsMissingDatasetAndWrongType) {
   }
 }
 
+TEST(H5File, WritesAndReadsByRowsAndAppends) {
+  auto path = TempPath("rows.h5");
+  {
+    H5File file(path, H5File::Mode::kCreate);
+    file.Create("fixed", H5Type::kInt32, {5, 2});
+    std::vector<int32_t> rows = {1, 2, 3, 4};
+    file.WriteRows("fixed", 3, 2, rows.data());
+    file.CreateExtendable("grow", H5Type::kFloat32, {});
+    for (int i = 0; i < 3; ++i) {
+      std::vector<float> chunk(1000, static_cast<float>(i));
+      file.Append("grow", chunk.size(), chunk.data());
+    }
+    EXPECT_THROW(file.WriteRows("fixed", 4, 2, rows.data()), H5Error);
+    file.Close();
+  }
+  H5File file(path, H5File::Mode::kReadOnly);
+  H5Array fixed = file.Read("fixed");
+  EXPECT_EQ(std::vector<int32_t>(fixed.data<int32_t>(), fixed.data<int32_t>() + 10),
+            (std::vector<int32_t>{0, 0, 0, 0, 0, 0, 1, 2, 3, 4}));
+  EXPECT_EQ(file.Shape("grow"), (std::vector<uint64_t>{3000}));
+  H5Array middle = file.ReadRows("grow", 999, 2);
+  EXPECT_EQ(middle.data<float>()[0], 0.0f);
+  EXPECT_EQ(middle.data<float>()[1], 1.0f);
+}
+
 TEST(H5File, RejectsTruncatedFile) {
   auto path = TempPath("truncated.h5");
   {

@@ -24,8 +24,10 @@ std::vector<Candidate> Candidates(const SpmModuleSearch& search) {
   }
   std::vector<Candidate> candidates;
   if (!search.executable_dir.empty()) {
-    candidates.push_back({(std::filesystem::path(search.executable_dir) / kSpmModuleFileName).string(),
-                          "next to the executable"});
+    const std::filesystem::path dir(search.executable_dir);
+    candidates.push_back({(dir / kSpmModuleFileName).string(), "next to the executable"});
+    candidates.push_back({(dir.parent_path() / "lib" / "xstilts" / kSpmModuleFileName).string(),
+                          "installed layout"});
   }
   if (!search.build_path.empty()) candidates.push_back({search.build_path, "build tree"});
   return candidates;

@@ -4,8 +4,9 @@
 // and the protobuf 3.14 it carries bind to each other and never to LibTorch's libprotobuf 3.21
 // (docs/tokenizer.md). Where it is looked for, in order:
 //   1. $XSTILTS_SPM_MODULE, if set: that file and nothing else;
-//   2. libxstilts_spm.so in the directory of the running executable (installed layout);
-//   3. the module's path in the build tree, fixed at compile time.
+//   2. libxstilts_spm.so in the directory of the running executable;
+//   3. <executable's directory>/../lib/xstilts/libxstilts_spm.so (installed layout);
+//   4. the module's path in the build tree, fixed at compile time.
 // The first candidate that exists is opened; if opening it fails, that is the error (later
 // candidates are not tried, so a broken module is never silently replaced by another one).
 //

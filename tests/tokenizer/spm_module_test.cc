@@ -50,6 +50,7 @@ TEST(SpmModule, NotFoundNamesWhereItLooked) {
   EXPECT_EQ(module.status().message(),
             "sentencepiece module libxstilts_spm.so not found; looked at:\n"
             "  /nonexistent/bin/libxstilts_spm.so (next to the executable): no such file\n"
+            "  /nonexistent/lib/xstilts/libxstilts_spm.so (installed layout): no such file\n"
             "  /nonexistent/build/nodes/tokenizer/libxstilts_spm.so (build tree): no such file\n"
             "set XSTILTS_SPM_MODULE to the module's path");
 }

@@ -74,7 +74,7 @@ Result<SpmTrainResult> TrainSentencePiece(const std::vector<LanguageSentence>& s
   for (const std::string& s : options.user_defined_symbols) {
     symbols += (symbols.empty() ? "" : ",") + s;
   }
-  const std::vector<std::pair<std::string, std::string>> spm_options = {
+  std::vector<std::pair<std::string, std::string>> spm_options = {
       {"model_type", options.model_type == SpmModelType::kBpe ? "bpe" : "unigram"},
       {"vocab_size", std::to_string(options.vocab_size)},
       {"character_coverage", Number(options.character_coverage)},
@@ -82,13 +82,13 @@ Result<SpmTrainResult> TrainSentencePiece(const std::vector<LanguageSentence>& s
       {"max_sentence_length", std::to_string(options.max_sentence_length)},
       {"byte_fallback", options.byte_fallback ? "true" : "false"},
       {"hard_vocab_limit", options.hard_vocab_limit ? "true" : "false"},
-      {"user_defined_symbols", symbols},
       // Our sample is the input: no second sampling or shuffling inside sentencepiece.
       {"input_sentence_size", "0"},
       {"shuffle_input_sentence", "false"},
       // 2 = errors only.
       {"minloglevel", options.verbose ? "0" : "2"},
   };
+  if (!symbols.empty()) spm_options.emplace_back("user_defined_symbols", symbols);
   std::vector<const char*> keys;
   std::vector<const char*> values;
   for (const auto& [k, v] : spm_options) {

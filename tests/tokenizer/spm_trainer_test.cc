@@ -95,6 +95,26 @@ TEST(SpmTrainer, TrainsBpe) {
   EXPECT_EQ(again->model_proto, trained->model_proto);
 }
 
+TEST(SpmTrainer, KeepsUserDefinedSymbolsWhole) {
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(path, "tatoeba/v1/tatoeba.deu-eng.deu");
+  std::vector<LanguageSentence> sentences;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) sentences.push_back({"deu", line});
+  SpmTrainOptions options;
+  options.vocab_size = 600;
+  options.user_defined_symbols = {"<de>", "<en>"};
+  auto trained = TrainSentencePiece(sentences, options);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  auto model = SentencePieceModel::LoadBytes(trained->model_proto, IdLayout::kSentencePiece);
+  ASSERT_TRUE(model.ok());
+  EXPECT_EQ(model->PieceToId("<de>"), 3);
+  EXPECT_EQ(model->PieceToId("<en>"), 4);
+  auto pieces = model->EncodePieces("<de>Hallo");
+  ASSERT_TRUE(pieces.ok());
+  ASSERT_GE(pieces->pieces.size(), 2u);
+  EXPECT_EQ(pieces->pieces[1], "<de>");
+}
+
 TEST(SpmTrainer, RejectsBadOptionsListingAll) {
   SpmTrainOptions options;
   options.vocab_size = 3;

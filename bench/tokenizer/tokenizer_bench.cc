@@ -160,8 +160,9 @@ int main(int argc, char** argv) {
     } else if (command == "encode") {
       status = xstilts::Encode(*args);
     } else {
-      status = xstilts::Status::Error(xstilts::ErrorKind::kInvalidInput,
-                                      "usage: xstilts_tokenizer_bench train|encode --name value ...");
+      status =
+          xstilts::Status::Error(xstilts::ErrorKind::kInvalidInput,
+                                 "usage: xstilts_tokenizer_bench train|encode --name value ...");
     }
   }
   if (!status.ok()) {

@@ -48,10 +48,14 @@ inline constexpr int32_t kSpmEos = 2;
 // Maps a sentencepiece id (0 <= id < piece_size) to its fairseq id.
 inline int32_t FromSpm(int32_t spm_id) {
   switch (spm_id) {
-    case kSpmUnk: return kUnk;
-    case kSpmBos: return kBos;
-    case kSpmEos: return kEos;
-    default: return spm_id + kOffset;
+    case kSpmUnk:
+      return kUnk;
+    case kSpmBos:
+      return kBos;
+    case kSpmEos:
+      return kEos;
+    default:
+      return spm_id + kOffset;
   }
 }
 
@@ -61,10 +65,14 @@ inline int32_t VocabSize(int32_t piece_size) { return piece_size + kOffset + 1; 
 // Maps a fairseq id to a sentencepiece id; nullopt for <pad>, <mask> and ids outside the layout.
 inline std::optional<int32_t> ToSpm(int32_t id, int32_t piece_size) {
   switch (id) {
-    case kBos: return kSpmBos;
-    case kEos: return kSpmEos;
-    case kUnk: return kSpmUnk;
-    case kPad: return std::nullopt;
+    case kBos:
+      return kSpmBos;
+    case kEos:
+      return kSpmEos;
+    case kUnk:
+      return kSpmUnk;
+    case kPad:
+      return std::nullopt;
     default:
       if (id > kUnk && id - kOffset < piece_size) return id - kOffset;
       return std::nullopt;

@@ -13,8 +13,8 @@ namespace {
 // Uniform integer in [0, bound) from the engine's raw output: std::uniform_int_distribution is
 // implementation-defined, and the sample must not change with the standard library.
 uint64_t Below(std::mt19937_64& rng, uint64_t bound) {
-  const uint64_t limit = std::numeric_limits<uint64_t>::max() -
-                         std::numeric_limits<uint64_t>::max() % bound;
+  const uint64_t limit =
+      std::numeric_limits<uint64_t>::max() - std::numeric_limits<uint64_t>::max() % bound;
   uint64_t x;
   do {
     x = rng();

@@ -1,11 +1,11 @@
 #include "nodes/tokenizer/parallel_encoder.h"
 
+#include <tbb/parallel_pipeline.h>
+#include <tbb/task_arena.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
-
-#include <tbb/parallel_pipeline.h>
-#include <tbb/task_arena.h>
 
 namespace xstilts {
 namespace {
@@ -126,8 +126,8 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
     for (size_t i = 0; failure.ok() && i < batch->token_ends.size(); ++i) {
       EncodedText out;
       out.index = batch->first_index + i;
-      out.text = std::string_view(batch->text.data() + text_begin,
-                                  batch->text_ends[i] - text_begin);
+      out.text =
+          std::string_view(batch->text.data() + text_begin, batch->text_ends[i] - text_begin);
       out.ids = batch->tokens.ids.data() + token_begin;
       out.begins = batch->tokens.begins.data() + token_begin;
       out.ends = batch->tokens.ends.data() + token_begin;
@@ -150,10 +150,9 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(
-        in_flight,
-        tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, reader) &
-            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, encoder) &
-            tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, writer));
+        in_flight, tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, reader) &
+                       tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, encoder) &
+                       tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, writer));
   });
   if (!failure.ok()) return failure;
   return stats;

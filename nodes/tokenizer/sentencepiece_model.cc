@@ -88,8 +88,7 @@ Result<SentencePieceModel> SentencePieceModel::LoadBytes(std::shared_ptr<const S
   XspmError err{};
   XspmModel* raw = api.load_bytes(bytes.data(), bytes.size(), &err);
   if (raw == nullptr) {
-    return Status::Error(ErrorKind::kCorrupt,
-                         name + ": not a sentencepiece model: " + err.message);
+    return Status::Error(ErrorKind::kCorrupt, name + ": not a sentencepiece model: " + err.message);
   }
   SentencePieceModel model;
   model.handle_ = std::shared_ptr<XspmModel>(raw, api.free);
@@ -107,8 +106,8 @@ Result<SentencePieceModel> SentencePieceModel::LoadBytes(std::shared_ptr<const S
   if (unk != fairseq::kSpmUnk || bos != fairseq::kSpmBos || eos != fairseq::kSpmEos || pad != -1) {
     std::ostringstream message;
     message << name << ": the fairseq id layout needs sentencepiece's <unk>=0, <s>=1, </s>=2 "
-            << "and no <pad> (as in XLM-R's sentencepiece.bpe.model); this model has <unk>="
-            << unk << ", <s>=" << bos << ", </s>=" << eos << ", <pad>=" << pad;
+            << "and no <pad> (as in XLM-R's sentencepiece.bpe.model); this model has <unk>=" << unk
+            << ", <s>=" << bos << ", </s>=" << eos << ", <pad>=" << pad;
     return Status::Error(ErrorKind::kInvalidInput, message.str());
   }
   model.special_ids_ = SpecialIds{fairseq::kUnk, fairseq::kBos, fairseq::kEos, fairseq::kPad,
@@ -144,11 +143,16 @@ Result<std::string> SentencePieceModel::IdToPiece(int32_t id) const {
   int32_t spm_id = id;
   if (layout_ == IdLayout::kFairseq) {
     switch (id) {
-      case fairseq::kBos: return std::string("<s>");
-      case fairseq::kPad: return std::string("<pad>");
-      case fairseq::kEos: return std::string("</s>");
-      case fairseq::kUnk: return std::string("<unk>");
-      default: break;
+      case fairseq::kBos:
+        return std::string("<s>");
+      case fairseq::kPad:
+        return std::string("<pad>");
+      case fairseq::kEos:
+        return std::string("</s>");
+      case fairseq::kUnk:
+        return std::string("<unk>");
+      default:
+        break;
     }
     if (id == special_ids_.mask) return std::string("<mask>");
     spm_id = *fairseq::ToSpm(id, piece_size_);
@@ -170,11 +174,16 @@ Result<PieceType> SentencePieceModel::TypeOf(int32_t id) const {
     spm_id = *mapped;
   }
   switch (module_->api().piece_type(handle_.get(), spm_id)) {
-    case XSPM_PIECE_UNKNOWN: return PieceType::kUnknown;
-    case XSPM_PIECE_CONTROL: return PieceType::kControl;
-    case XSPM_PIECE_UNUSED: return PieceType::kUnused;
-    case XSPM_PIECE_BYTE: return PieceType::kByte;
-    default: return PieceType::kNormal;
+    case XSPM_PIECE_UNKNOWN:
+      return PieceType::kUnknown;
+    case XSPM_PIECE_CONTROL:
+      return PieceType::kControl;
+    case XSPM_PIECE_UNUSED:
+      return PieceType::kUnused;
+    case XSPM_PIECE_BYTE:
+      return PieceType::kByte;
+    default:
+      return PieceType::kNormal;
   }
 }
 
@@ -212,10 +221,10 @@ Result<std::string> SentencePieceModel::Decode(const std::vector<int32_t>& ids) 
   for (size_t i = 0; i < ids.size(); ++i) {
     const int32_t id = ids[i];
     if (id < 0 || id >= VocabSize()) {
-      return Status::Error(ErrorKind::kInvalidInput,
-                           "id " + std::to_string(id) + " at position " + std::to_string(i) +
-                               " is outside the vocabulary [0, " + std::to_string(VocabSize()) +
-                               ")");
+      return Status::Error(ErrorKind::kInvalidInput, "id " + std::to_string(id) + " at position " +
+                                                         std::to_string(i) +
+                                                         " is outside the vocabulary [0, " +
+                                                         std::to_string(VocabSize()) + ")");
     }
     if (layout_ == IdLayout::kFairseq) {
       const auto mapped = fairseq::ToSpm(id, piece_size_);

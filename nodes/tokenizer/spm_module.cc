@@ -48,8 +48,9 @@ Status CheckSharedObjects(const std::string& path, void* handle) {
   using AddressesFn = void (*)(const void**, size_t);
   auto addresses = reinterpret_cast<AddressesFn>(dlsym(handle, "xspm_shared_object_addresses"));
   if (addresses == nullptr) {
-    return Status::Error(ErrorKind::kFailed, path + ": not an xstilts sentencepiece module "
-                                                    "(no xspm_shared_object_addresses)");
+    return Status::Error(ErrorKind::kFailed, path +
+                                                 ": not an xstilts sentencepiece module "
+                                                 "(no xspm_shared_object_addresses)");
   }
   constexpr size_t kCount = 5;
   const void* module_view[kCount] = {};
@@ -91,8 +92,8 @@ Result<std::shared_ptr<const SpmModule>> SpmModule::Open(const std::string& path
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
   if (handle == nullptr) {
     const char* why = dlerror();
-    return Status::Error(ErrorKind::kFailed, "cannot open the sentencepiece module " + path +
-                                                 ": " + (why ? why : "unknown dlopen error"));
+    return Status::Error(ErrorKind::kFailed, "cannot open the sentencepiece module " + path + ": " +
+                                                 (why ? why : "unknown dlopen error"));
   }
   // The handle is never closed: protobuf's static state inside libsentencepiece is not meant to
   // be torn down while other threads may still hold models.
@@ -137,11 +138,12 @@ Result<std::shared_ptr<const SpmModule>> SpmModule::Find(const SpmModuleSearch& 
     if (std::filesystem::exists(c.path, ec)) return Open(c.path);
     looked += "\n  " + c.path + " (" + c.origin + "): no such file";
   }
-  if (candidates.empty()) looked = "\n  (no candidate: executable directory and build path unknown)";
-  return Status::Error(ErrorKind::kNotFound,
-                       std::string("sentencepiece module ") + kSpmModuleFileName +
-                           " not found; looked at:" + looked + "\nset " + kSpmModuleEnvVar +
-                           " to the module's path");
+  if (candidates.empty())
+    looked = "\n  (no candidate: executable directory and build path unknown)";
+  return Status::Error(ErrorKind::kNotFound, std::string("sentencepiece module ") +
+                                                 kSpmModuleFileName +
+                                                 " not found; looked at:" + looked + "\nset " +
+                                                 kSpmModuleEnvVar + " to the module's path");
 }
 
 Result<std::shared_ptr<const SpmModule>> SpmModule::Shared() {

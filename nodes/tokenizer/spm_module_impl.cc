@@ -1,5 +1,7 @@
 // The sentencepiece module: the only code in xstilts that links libsentencepiece. See
 // spm_module_api.h for the contract and docs/tokenizer.md for why it is a separate module.
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
 #include <sys/single_threaded.h>
 
 #include <cstdio>
@@ -11,9 +13,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <sentencepiece_processor.h>
-#include <sentencepiece_trainer.h>
 
 #include "nodes/tokenizer/spm_module_api.h"
 
@@ -54,10 +53,10 @@ int FromStatus(XspmError* err, const sentencepiece::util::Status& status) {
   // sentencepiece reports malformed input (bad proto, bad option) as INVALID_ARGUMENT or
   // INTERNAL; callers only need to know it was the input, which is what both mean here.
   const auto code = status.code();
-  SetError(err,
-           code == sentencepiece::util::StatusCode::kInternal ? XSPM_INTERNAL
-                                                               : XSPM_INVALID_ARGUMENT,
-           Readable(status.error_message()));
+  SetError(
+      err,
+      code == sentencepiece::util::StatusCode::kInternal ? XSPM_INTERNAL : XSPM_INVALID_ARGUMENT,
+      Readable(status.error_message()));
   return 1;
 }
 
@@ -145,11 +144,16 @@ XSPM_EXPORT int32_t xspm_piece_size(const XspmModel* model) {
 XSPM_EXPORT int32_t xspm_special_id(const XspmModel* model, int which) {
   const auto& p = model->processor;
   switch (which) {
-    case XSPM_SPECIAL_UNK: return p.unk_id();
-    case XSPM_SPECIAL_BOS: return p.bos_id();
-    case XSPM_SPECIAL_EOS: return p.eos_id();
-    case XSPM_SPECIAL_PAD: return p.pad_id();
-    default: return -1;
+    case XSPM_SPECIAL_UNK:
+      return p.unk_id();
+    case XSPM_SPECIAL_BOS:
+      return p.bos_id();
+    case XSPM_SPECIAL_EOS:
+      return p.eos_id();
+    case XSPM_SPECIAL_PAD:
+      return p.pad_id();
+    default:
+      return -1;
   }
 }
 
@@ -180,8 +184,8 @@ XSPM_EXPORT int xspm_encode(const XspmModel* model, const char* text, size_t siz
                             XspmReserveFn reserve, void* ctx, XspmError* err) {
   return Guarded(err, [&] {
     auto& spt = ThreadLocalText();
-    if (FromStatus(err, model->processor.Encode(std::string_view(text, size),
-                                                spt.mutable_proto())) != 0) {
+    if (FromStatus(
+            err, model->processor.Encode(std::string_view(text, size), spt.mutable_proto())) != 0) {
       return 1;
     }
     const size_t n = spt.pieces_size();
@@ -206,8 +210,8 @@ XSPM_EXPORT int xspm_encode_pieces(const XspmModel* model, const char* text, siz
                                    XspmPieceFn piece_fn, void* ctx, XspmError* err) {
   return Guarded(err, [&] {
     auto& spt = ThreadLocalText();
-    if (FromStatus(err, model->processor.Encode(std::string_view(text, size),
-                                                spt.mutable_proto())) != 0) {
+    if (FromStatus(
+            err, model->processor.Encode(std::string_view(text, size), spt.mutable_proto())) != 0) {
       return 1;
     }
     for (size_t i = 0; i < spt.pieces_size(); ++i) {
@@ -255,7 +259,8 @@ XSPM_EXPORT int xspm_train(const char* const* sentences, const size_t* sizes, si
     }
     ArraySentenceIterator iterator(sentences, sizes, count);
     std::string model;
-    if (FromStatus(err, sentencepiece::SentencePieceTrainer::Train(kwargs, &iterator, &model)) != 0) {
+    if (FromStatus(err, sentencepiece::SentencePieceTrainer::Train(kwargs, &iterator, &model)) !=
+        0) {
       return 1;
     }
     out(ctx, model.data(), model.size());

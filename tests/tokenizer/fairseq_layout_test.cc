@@ -38,13 +38,13 @@ TEST(FairseqLayout, MatchesHuggingFaceXlmRobertaOnItsFixture) {
   // "9" and "é" are not in the fixture: sentencepiece's <unk> (0) becomes fairseq's <unk> (3).
   auto b = model.EncodePieces("I was born in 92000, and this is falsé.");
   ASSERT_TRUE(b.ok());
-  EXPECT_EQ(b->tokens.ids, (std::vector<int32_t>{9, 22, 85, 56, 25, 20, 8, 3, 603, 348, 348, 348,
-                                                 4, 13, 67, 47, 73, 81, 7, 3, 5}));
+  EXPECT_EQ(b->tokens.ids, (std::vector<int32_t>{9,   22, 85, 56, 25, 20, 8,  3, 603, 348, 348,
+                                                 348, 4,  13, 67, 47, 73, 81, 7, 3,   5}));
   std::vector<std::string> back;
   for (int32_t id : b->tokens.ids) back.push_back(*model.IdToPiece(id));
-  EXPECT_EQ(back, (std::vector<std::string>{"▁I", "▁was", "▁b", "or", "n", "▁in", "▁", "<unk>",
-                                            "2", "0", "0", "0", ",", "▁and", "▁this", "▁is",
-                                            "▁f", "al", "s", "<unk>", "."}));
+  EXPECT_EQ(back, (std::vector<std::string>{"▁I",    "▁was", "▁b", "or", "n", "▁in",   "▁",
+                                            "<unk>", "2",    "0",  "0",  "0", ",",     "▁and",
+                                            "▁this", "▁is",  "▁f", "al", "s", "<unk>", "."}));
   // convert_tokens_to_ids of the pieces gives the same ids.
   for (size_t i = 0; i < b->pieces.size(); ++i) {
     EXPECT_EQ(model.PieceToId(b->pieces[i]), b->tokens.ids[i]) << b->pieces[i];
@@ -66,7 +66,7 @@ TEST(FairseqLayout, SpecialsAndOffsetOnBpeModel) {
   }
   EXPECT_EQ(fs.PieceToId("▁world"), 1042);  // sentencepiece 1041 + 1
   EXPECT_EQ(*fs.IdToPiece(1042), "▁world");
-  EXPECT_EQ(*fs.IdToPiece(4), *spm.IdToPiece(3));  // the first normal piece
+  EXPECT_EQ(*fs.IdToPiece(4), *spm.IdToPiece(3));          // the first normal piece
   EXPECT_EQ(*fs.IdToPiece(16000), *spm.IdToPiece(15999));  // the last one
   EXPECT_EQ(fs.PieceToId("not a piece"), 3);
   EXPECT_EQ(*fs.TypeOf(1), PieceType::kControl);

@@ -166,7 +166,8 @@ TEST(LineReader, MissingFileNamesIt) {
   auto reader = LineReader::Open("/nonexistent/corpus.txt");
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.status().kind(), ErrorKind::kNotFound);
-  EXPECT_EQ(reader.status().message(), "/nonexistent/corpus.txt: cannot open: No such file or directory");
+  EXPECT_EQ(reader.status().message(),
+            "/nonexistent/corpus.txt: cannot open: No such file or directory");
 }
 
 }  // namespace

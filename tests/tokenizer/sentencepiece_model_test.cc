@@ -41,14 +41,14 @@ TEST(SentencePieceModel, EncodesLikeSentencePieceOnBpeModel) {
   ASSERT_TRUE(pieces.ok()) << pieces.status().message();
   // Reference: python3-sentencepiece 0.1.97 on the same model.
   EXPECT_EQ(pieces->pieces, (std::vector<std::string>{"▁He", "ll", "o", "▁world", ",", "▁this",
-                                                       "▁is", "▁a", "▁test", "."}));
+                                                      "▁is", "▁a", "▁test", "."}));
   EXPECT_EQ(pieces->tokens.ids,
             (std::vector<int32_t>{966, 58, 12775, 1041, 12787, 232, 72, 6, 3970, 12788}));
   auto ids = model.Encode(text);
   ASSERT_TRUE(ids.ok());
   EXPECT_EQ(ids->ids, pieces->tokens.ids);
-  EXPECT_EQ(Surfaces(text, *ids), (std::vector<std::string>{"He", "ll", "o", " world", ",",
-                                                             " this", " is", " a", " test", "."}));
+  EXPECT_EQ(Surfaces(text, *ids), (std::vector<std::string>{"He", "ll", "o", " world", ",", " this",
+                                                            " is", " a", " test", "."}));
   auto decoded = model.Decode(ids->ids);
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, text);
@@ -93,8 +93,8 @@ TEST(SentencePieceModel, OffsetsAreBytesOfTheOriginalText) {
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(e->ids, (std::vector<int32_t>{966, 58, 12775, 19, 536, 654, 12767, 0, 12840}));
   EXPECT_EQ(e->begins, (std::vector<uint32_t>{2, 4, 6, 7, 11, 14, 16, 17, 20}));
-  EXPECT_EQ(Surfaces(text, *e), (std::vector<std::string>{"He", "ll", "o", "   w", "ör", "ld",
-                                                           " ", "☃", "!"}));
+  EXPECT_EQ(Surfaces(text, *e),
+            (std::vector<std::string>{"He", "ll", "o", "   w", "ör", "ld", " ", "☃", "!"}));
 }
 
 TEST(SentencePieceModel, JapaneseOffsetsCountBytes) {
@@ -136,7 +136,8 @@ TEST(SentencePieceModel, VocabularyLookups) {
   EXPECT_EQ(model.special_ids().eos, 2);
   EXPECT_EQ(model.special_ids().pad, -1);
   EXPECT_EQ(model.special_ids().mask, -1);
-  EXPECT_EQ(model.IdToPiece(16000).status().message(), "id 16000 is outside the vocabulary [0, 16000)");
+  EXPECT_EQ(model.IdToPiece(16000).status().message(),
+            "id 16000 is outside the vocabulary [0, 16000)");
   auto bad = model.Decode({5, 16000});
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().kind(), ErrorKind::kInvalidInput);

@@ -78,8 +78,7 @@ TEST(SpmModule, BrokenModuleFileIsAnErrorNotAFallback) {
   ASSERT_FALSE(module.ok());
   EXPECT_EQ(module.status().kind(), ErrorKind::kFailed);
   EXPECT_EQ(module.status().message(), "cannot open the sentencepiece module " + path.string() +
-                                           ": " + path.string() +
-                                           ": invalid ELF header");
+                                           ": " + path.string() + ": invalid ELF header");
   std::filesystem::remove_all(dir);
 }
 

@@ -22,7 +22,8 @@ std::vector<LanguageSentence> TatoebaSentences(const std::filesystem::path& dir)
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     const std::string lang = entry.path().extension().string().substr(1);
-    if (lang != "eng" || name == "tatoeba.deu-eng.eng" || name == "tatoeba.fra-eng.eng") files.push_back(entry.path());
+    if (lang != "eng" || name == "tatoeba.deu-eng.eng" || name == "tatoeba.fra-eng.eng")
+      files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   std::vector<LanguageSentence> sentences;

@@ -5,8 +5,8 @@
 
 #include "tests/shared_data.h"
 
-#define XSTILTS_TOKENIZER_DATA_OR_SKIP(var, relative)                                    \
-  const ::std::filesystem::path var = ::xstilts::testing::SharedDataDir() / (relative);  \
-  if (!::std::filesystem::exists(var))                                                   \
-  GTEST_SKIP() << "shared benchmark data not found: " << var                             \
+#define XSTILTS_TOKENIZER_DATA_OR_SKIP(var, relative)                                   \
+  const ::std::filesystem::path var = ::xstilts::testing::SharedDataDir() / (relative); \
+  if (!::std::filesystem::exists(var))                                                  \
+  GTEST_SKIP() << "shared benchmark data not found: " << var                            \
                << " (set XSTILTS_SHARED_DATA to the shared/data folder)"

@@ -2,9 +2,8 @@
 // libprotobuf 3.21) while sentencepiece (with its protobuf-lite 3.14) is loaded through the
 // module. Linking both directly crashes before main() (docs/tokenizer.md); this test keeps that
 // from coming back unnoticed.
-#include <torch/torch.h>
-
 #include <gtest/gtest.h>
+#include <torch/torch.h>
 
 #include <fstream>
 #include <string>

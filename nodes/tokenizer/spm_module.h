@@ -1,0 +1,83 @@
+// SpmModule: finds and opens the sentencepiece module (libxstilts_spm.so) and holds its C API.
+//
+// The module is opened with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND) so that sentencepiece
+// and the protobuf 3.14 it carries bind to each other and never to LibTorch's libprotobuf 3.21
+// (docs/tokenizer.md). Where it is looked for, in order:
+//   1. $XSTILTS_SPM_MODULE, if set: that file and nothing else;
+//   2. libxstilts_spm.so in the directory of the running executable;
+//   3. <executable's directory>/../lib/xstilts/libxstilts_spm.so (installed layout);
+//   4. the module's path in the build tree, fixed at compile time.
+// The first candidate that exists is opened; if opening it fails, that is the error (later
+// candidates are not tried, so a broken module is never silently replaced by another one).
+//
+// Opening also checks that the executable does not carry copy-relocated duplicates of
+// std::cout/cin/cerr/clog or __libc_single_threaded: with RTLD_DEEPBIND the module would bind to
+// libstdc++'s originals while the rest of the process uses the copies, and crash in iostream
+// code. Executables avoid this by being compiled with -fPIC (not only -fPIE).
+//
+// A loaded module stays loaded for the life of the process (it is never dlclose'd). All methods
+// are thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/status.h"
+#include "nodes/tokenizer/spm_module_api.h"
+
+namespace xstilts {
+
+// The file name of the module.
+inline constexpr char kSpmModuleFileName[] = "libxstilts_spm.so";
+// The environment variable that overrides where the module is looked for.
+inline constexpr char kSpmModuleEnvVar[] = "XSTILTS_SPM_MODULE";
+
+struct SpmModuleSearch {
+  std::string env_override;    // value of $XSTILTS_SPM_MODULE; empty when unset
+  std::string executable_dir;  // directory of the running executable; empty if unknown
+  std::string build_path;      // the module in the build tree; empty if unknown
+};
+
+// The search of the running process: the environment, /proc/self/exe, the compile-time path.
+SpmModuleSearch DefaultSpmModuleSearch();
+
+// The C functions of one loaded module.
+struct SpmApi {
+  decltype(&xspm_load_bytes) load_bytes = nullptr;
+  decltype(&xspm_free) free = nullptr;
+  decltype(&xspm_serialize) serialize = nullptr;
+  decltype(&xspm_piece_size) piece_size = nullptr;
+  decltype(&xspm_special_id) special_id = nullptr;
+  decltype(&xspm_piece_to_id) piece_to_id = nullptr;
+  decltype(&xspm_id_to_piece) id_to_piece = nullptr;
+  decltype(&xspm_piece_type) piece_type = nullptr;
+  decltype(&xspm_encode) encode = nullptr;
+  decltype(&xspm_encode_pieces) encode_pieces = nullptr;
+  decltype(&xspm_decode) decode = nullptr;
+  decltype(&xspm_train) train = nullptr;
+};
+
+class SpmModule {
+ public:
+  // The process-wide module, found with DefaultSpmModuleSearch() on first success and cached.
+  // A failure is not cached: the next call searches again.
+  static Result<std::shared_ptr<const SpmModule>> Shared();
+
+  // Finds and opens the module with `search`. Errors (kNotFound when no candidate exists,
+  // kFailed when one exists but cannot be used) name every place that was looked at.
+  static Result<std::shared_ptr<const SpmModule>> Find(const SpmModuleSearch& search);
+
+  // Opens the module at `path` (no search).
+  static Result<std::shared_ptr<const SpmModule>> Open(const std::string& path);
+
+  const std::string& path() const { return path_; }
+  const SpmApi& api() const { return api_; }
+
+ private:
+  SpmModule(std::string path, SpmApi api) : path_(std::move(path)), api_(api) {}
+  std::string path_;
+  SpmApi api_;
+};
+
+}  // namespace xstilts

@@ -13,25 +13,7 @@
 namespace xstilts {
 namespace {
 
-struct Candidate {
-  std::string path;
-  std::string origin;
-};
-
-std::vector<Candidate> Candidates(const SpmModuleSearch& search) {
-  if (!search.env_override.empty()) {
-    return {{search.env_override, std::string("from $") + kSpmModuleEnvVar}};
-  }
-  std::vector<Candidate> candidates;
-  if (!search.executable_dir.empty()) {
-    const std::filesystem::path dir(search.executable_dir);
-    candidates.push_back({(dir / kSpmModuleFileName).string(), "next to the executable"});
-    candidates.push_back({(dir.parent_path() / "lib" / "xstilts" / kSpmModuleFileName).string(),
-                          "installed layout"});
-  }
-  if (!search.build_path.empty()) candidates.push_back({search.build_path, "build tree"});
-  return candidates;
-}
+const ModuleLocation kSpmModuleLocation{kSpmModuleFileName, kSpmModuleEnvVar, "sentencepiece module"};
 
 template <typename Fn>
 bool Resolve(void* handle, const char* name, Fn* fn, std::string* missing) {
@@ -74,15 +56,11 @@ Status CheckSharedObjects(const std::string& path, void* handle) {
 }  // namespace
 
 SpmModuleSearch DefaultSpmModuleSearch() {
-  SpmModuleSearch search;
-  if (const char* env = std::getenv(kSpmModuleEnvVar); env != nullptr) search.env_override = env;
-  std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) search.executable_dir = exe.parent_path().string();
 #ifdef XSTILTS_SPM_MODULE_BUILD_PATH
-  search.build_path = XSTILTS_SPM_MODULE_BUILD_PATH;
+  return DefaultModuleSearch(kSpmModuleLocation, XSTILTS_SPM_MODULE_BUILD_PATH);
+#else
+  return DefaultModuleSearch(kSpmModuleLocation, "");
 #endif
-  return search;
 }
 
 Result<std::shared_ptr<const SpmModule>> SpmModule::Open(const std::string& path) {
@@ -131,19 +109,9 @@ Result<std::shared_ptr<const SpmModule>> SpmModule::Open(const std::string& path
 }
 
 Result<std::shared_ptr<const SpmModule>> SpmModule::Find(const SpmModuleSearch& search) {
-  const std::vector<Candidate> candidates = Candidates(search);
-  std::string looked;
-  for (const Candidate& c : candidates) {
-    std::error_code ec;
-    if (std::filesystem::exists(c.path, ec)) return Open(c.path);
-    looked += "\n  " + c.path + " (" + c.origin + "): no such file";
-  }
-  if (candidates.empty())
-    looked = "\n  (no candidate: executable directory and build path unknown)";
-  return Status::Error(ErrorKind::kNotFound, std::string("sentencepiece module ") +
-                                                 kSpmModuleFileName +
-                                                 " not found; looked at:" + looked + "\nset " +
-                                                 kSpmModuleEnvVar + " to the module's path");
+  Result<std::string> path = FindModule(kSpmModuleLocation, search);
+  if (!path.ok()) return path.status();
+  return Open(path.value());
 }
 
 Result<std::shared_ptr<const SpmModule>> SpmModule::Shared() {

@@ -2,13 +2,8 @@
 //
 // The module is opened with dlopen(RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND) so that sentencepiece
 // and the protobuf 3.14 it carries bind to each other and never to LibTorch's libprotobuf 3.21
-// (docs/tokenizer.md). Where it is looked for, in order:
-//   1. $XSTILTS_SPM_MODULE, if set: that file and nothing else;
-//   2. libxstilts_spm.so in the directory of the running executable;
-//   3. <executable's directory>/../lib/xstilts/libxstilts_spm.so (installed layout);
-//   4. the module's path in the build tree, fixed at compile time.
-// The first candidate that exists is opened; if opening it fails, that is the error (later
-// candidates are not tried, so a broken module is never silently replaced by another one).
+// (docs/tokenizer.md). It is looked for as nodes/module_search.h describes, with
+// $XSTILTS_SPM_MODULE as the override; if opening the file found fails, that is the error.
 //
 // Opening also checks that the executable does not carry copy-relocated duplicates of
 // std::cout/cin/cerr/clog or __libc_single_threaded: with RTLD_DEEPBIND the module would bind to
@@ -24,6 +19,7 @@
 #include <vector>
 
 #include "graph/status.h"
+#include "nodes/module_search.h"
 #include "nodes/tokenizer/spm_module_api.h"
 
 namespace xstilts {
@@ -33,11 +29,7 @@ inline constexpr char kSpmModuleFileName[] = "libxstilts_spm.so";
 // The environment variable that overrides where the module is looked for.
 inline constexpr char kSpmModuleEnvVar[] = "XSTILTS_SPM_MODULE";
 
-struct SpmModuleSearch {
-  std::string env_override;    // value of $XSTILTS_SPM_MODULE; empty when unset
-  std::string executable_dir;  // directory of the running executable; empty if unknown
-  std::string build_path;      // the module in the build tree; empty if unknown
-};
+using SpmModuleSearch = ModuleSearch;
 
 // The search of the running process: the environment, /proc/self/exe, the compile-time path.
 SpmModuleSearch DefaultSpmModuleSearch();

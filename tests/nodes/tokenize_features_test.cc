@@ -312,6 +312,46 @@ TEST(TokenizeFeatures, TatoebaSentencesOfBothSides) {
   EXPECT_EQ(Ids(f, 0), german);
 }
 
+TEST(TokenizeFeatures, UnlabelledAndImpossibleExamplesGetTheirMarkers) {
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(model_path, kModel);
+  const SentencePieceModel model = LoadModel(model_path);
+  FeatureCounts counts;
+  TokenizeOptions options;
+  options.max_length = 16;
+  options.max_query_length = 4;
+  options.doc_stride = 4;
+  Example qa;
+  qa.question = "Who?";
+  qa.context = "The quick brown fox jumps over the lazy dog again and again and again.";
+  const FeatureBuilder qa_builder(model, TaskType::kSpanQa, {}, options);
+  TokenFeatures unlabelled, impossible;
+  qa_builder.AddExample(qa, 0, &unlabelled, &counts);
+  qa.is_impossible = true;
+  qa.plausible_answers = {Answer{"fox", 16, 16}};
+  qa_builder.AddExample(qa, 0, &impossible, &counts);
+  ASSERT_GT(unlabelled.size(), 1u);
+  EXPECT_EQ(unlabelled.start_position, std::vector<int32_t>(unlabelled.size(), -1));
+  EXPECT_EQ(unlabelled.end_position, std::vector<int32_t>(unlabelled.size(), -1));
+  EXPECT_EQ(impossible.start_position, std::vector<int32_t>(impossible.size(), 0));
+  EXPECT_EQ(impossible.end_position, std::vector<int32_t>(impossible.size(), 0));
+  EXPECT_EQ(impossible.input_ids, unlabelled.input_ids);
+
+  Example sentence;
+  sentence.tokens = {"Berlin", "", "calling"};  // an empty word still gets a token: <unk>
+  TokenFeatures tagged;
+  FeatureBuilder(model, TaskType::kTagging, {"O"}, TokenizeOptions()).AddExample(sentence, 0, &tagged, &counts);
+  const std::vector<int32_t> berlin = EncodeIds(model, "Berlin"), calling = EncodeIds(model, "calling");
+  std::vector<int32_t> expected = {0};
+  expected.insert(expected.end(), berlin.begin(), berlin.end());
+  expected.push_back(3);
+  expected.insert(expected.end(), calling.begin(), calling.end());
+  expected.push_back(2);
+  EXPECT_EQ(tagged.input_ids, expected);
+  EXPECT_EQ(tagged.token_labels, std::vector<int32_t>(expected.size(), kIgnoredTokenLabel));
+  EXPECT_EQ(std::count_if(tagged.word_index.begin(), tagged.word_index.end(), [](int32_t w) { return w >= 0; }), 3);
+  EXPECT_EQ(tagged.word_index[1 + berlin.size()], 1);
+}
+
 TEST(TokenizeFeatures, RejectsOptionsAndLabelsWithAMessage) {
   XSTILTS_TOKENIZER_DATA_OR_SKIP(model_path, kModel);
   const SentencePieceModel model = LoadModel(model_path);

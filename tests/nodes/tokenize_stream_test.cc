@@ -126,5 +126,20 @@ TEST(TokenizeStream, StopsWhenCancelled) {
   EXPECT_LT(stats.examples, examples.examples.size());
 }
 
+TEST(TokenizeStream, ABadLabelStopsTheStreamWithItsMessage) {
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(model_path, kModel);
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(xnli, "xnli/xtreme/dev-de.tsv");
+  const SentencePieceModel model = LoadModel(model_path);
+  Examples examples = ReadDataset("xnli", xnli);
+  examples.examples[700].label = "maybe";
+  const FeatureBuilder builder(model, examples.task, examples.labels, TokenizeOptions());
+  TempDir dir;
+  TokenizeStreamOptions options;
+  options.threads = 2;
+  options.batch_bytes = 1000;
+  EXPECT_EQ(testing::InputErrorMessage([&] { TokenizeToFile(examples, builder, model, dir.path() / "x.h5", options); }),
+            "example 700 (id '700', de): label 'maybe' is not in the label set [contradiction, entailment, neutral]");
+}
+
 }  // namespace
 }  // namespace xstilts

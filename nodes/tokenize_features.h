@@ -28,6 +28,7 @@
 //                    choice, -1 when unlabelled; choice_index = k.
 //   parallel         <s> sentence </s> for each sentence, side 0 (source) or 1 (target).
 //
+// Ownership: the builder keeps a reference to the model, which must outlive it.
 // Threads: a FeatureBuilder is immutable after construction; its const methods may be called
 // from many threads at once (each with its own output). Errors: InputError for bad options or
 // labels the label set does not hold (naming the example); std::runtime_error when the tokenizer

@@ -5,7 +5,7 @@
 #include <mutex>
 #include <set>
 #include <string>
-#include <unordered_set>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
@@ -21,7 +21,7 @@ namespace {
 
 const std::vector<std::string> kFields = {"text_a", "text_b", "context", "question", "choices", "tokens"};
 
-// Collects the training sentences: each non-empty text of the chosen fields once per language
+// Collects the training sentences: each non-empty text of the chosen fields, once per language
 // (QA contexts repeat once per question, gettext strings once per domain), in artifact order.
 class SentenceCollector {
  public:
@@ -47,18 +47,30 @@ class SentenceCollector {
     }
   }
 
-  std::vector<LanguageSentence>& sentences() { return sentences_; }
+  // The sentences with repeats of a (language, text) removed, first occurrences in order. Sorting
+  // indices costs 8 bytes a sentence where a hash set of the texts would copy them.
+  std::vector<LanguageSentence> TakeDistinct() {
+    std::vector<size_t> order(sentences_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    const auto key = [&](size_t i) { return std::tie(sentences_[i].language, sentences_[i].text); };
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) < key(b); });
+    std::vector<bool> keep(sentences_.size(), false);
+    for (size_t k = 0; k < order.size(); ++k) keep[order[k]] = k == 0 || key(order[k]) != key(order[k - 1]);
+    std::vector<LanguageSentence> distinct;
+    for (size_t i = 0; i < sentences_.size(); ++i) {
+      if (keep[i]) distinct.push_back(std::move(sentences_[i]));
+    }
+    sentences_.clear();
+    return distinct;
+  }
 
  private:
   bool Uses(const char* field) const { return fields_.count(field) > 0; }
   void Push(const std::string& language, const std::string& text) {
-    if (text.empty()) return;
-    if (!seen_.insert(language + '\0' + text).second) return;
-    sentences_.push_back({language, text});
+    if (!text.empty()) sentences_.push_back({language, text});
   }
 
   std::set<std::string> fields_;
-  std::unordered_set<std::string> seen_;
   std::vector<LanguageSentence> sentences_;
 };
 
@@ -106,7 +118,7 @@ void RunTrainTokenizer(NodeContext& ctx) {
     collector.Add(ReadExamples(inputs[i]));
     if (ctx.cancelled()) return;
   }
-  std::vector<LanguageSentence>& sentences = collector.sentences();
+  const std::vector<LanguageSentence> sentences = collector.TakeDistinct();
   if (sentences.empty()) throw InputError("the corpus has no text in the fields " + fmt::format("{}", fmt::join(p.fields, ", ")));
   ctx.Progress(-1, fmt::format("training on a sample of {} distinct sentences", sentences.size()));
 
@@ -134,7 +146,6 @@ void RunTrainTokenizer(NodeContext& ctx) {
   artifact.model_type = p.options.model_type == SpmModelType::kBpe ? "bpe" : "unigram";
   artifact.sample = trained->sample;
   WriteTokenizerArtifact(artifact, ctx.output("tokenizer"), "trained model");
-  ctx.cost().tokens = 0;
   ctx.Progress(1.0, fmt::format("{} pieces", p.options.vocab_size));
 }
 

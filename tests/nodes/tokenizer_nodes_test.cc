@@ -1,4 +1,5 @@
 // The tokenizer, train_tokenizer and tokenize node types through the CLI.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -181,11 +182,24 @@ TEST(TokenizerNodes, TrainTokenizerIsDeterministicAndUsesTheFairseqLayout) {
   EXPECT_EQ(x.model_type, "unigram");
   EXPECT_EQ(SentencePieceModelType(x.model_proto), "unigram");
 
-  // 600 German and 300 French sentences and their English sides: every language is sampled.
-  std::string sample;
-  for (const LanguageQuota& q : x.sample) sample += q.language + " " + std::to_string(q.quota) + "/" + std::to_string(q.available) + " ";
-  EXPECT_EQ(sample.substr(0, 3), "de ");
-  EXPECT_NE(sample.find("fr "), std::string::npos) << sample;
+  // 600 German and 300 French sentences and their English sides, each distinct text once, drawn
+  // with shares n^0.3 / sum n^0.3 of max_sentences.
+  ASSERT_EQ(x.sample.size(), 3u);
+  EXPECT_EQ(x.sample[0].language, "de");
+  EXPECT_EQ(x.sample[1].language, "en");
+  EXPECT_EQ(x.sample[2].language, "fr");
+  EXPECT_EQ(x.sample[0].available, 600u);
+  EXPECT_EQ(x.sample[2].available, 300u);
+  EXPECT_GT(x.sample[1].available, 800u);
+  double norm = 0;
+  size_t drawn = 0;
+  for (const LanguageQuota& q : x.sample) norm += std::pow(static_cast<double>(q.available), 0.3);
+  for (const LanguageQuota& q : x.sample) {
+    EXPECT_NEAR(static_cast<double>(q.quota), 2000 * std::pow(static_cast<double>(q.available), 0.3) / norm, 1.0)
+        << q.language;
+    drawn += q.quota;
+  }
+  EXPECT_EQ(drawn, 2000u);
 
   const SentencePieceModel model = LoadTokenizer(ArtifactOf(first, a, "spm", "tokenizer"));
   EXPECT_EQ(model.VocabSize(), 802);

@@ -1,0 +1,65 @@
+// Tokenizing a whole examples artifact into a tokens artifact, in parallel and in bounded memory.
+//
+// TokenizeExamples runs a oneTBB parallel_pipeline of three filters:
+//   take  (serial, in order): the next run of examples holding about `batch_bytes` of text;
+//   build (parallel):         FeatureBuilder turns each example of the run into features;
+//   write (serial, in order): TokenDatasetWriter appends the run's features to the file.
+// At most `batches_in_flight` runs exist at once, so the features held in memory stay at about
+// batches_in_flight * (features of batch_bytes of text) however many examples there are; the
+// examples themselves are the caller's (held in memory). The output is the same for any thread
+// count and batch size: each example is built on its own and written in example order.
+//
+// Parallel sentences: the examples of the token dataset are the source sentences, then the
+// target sentences (see data/token_dataset.h); `Examples::examples` is empty there.
+//
+// Threads: call from any thread; the builder runs on a task arena of `threads`. Errors: an
+// exception from the builder or the writer (InputError for a bad label, H5Error on a write
+// failure) cancels the pipeline and propagates; the output file is then incomplete.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "data/readers/examples.h"
+#include "data/token_dataset.h"
+#include "nodes/tokenize_features.h"
+
+namespace xstilts {
+
+struct TokenizeStreamOptions {
+  int threads = 1;                    // 0 = oneTBB's default (the machine's cores)
+  size_t batch_bytes = 16 * 1024;     // text per run of examples
+  size_t batches_in_flight = 0;       // 0 = 2 * threads + 2
+  // Polled before each run is taken; true stops the stream (TokenizeStats::cancelled).
+  std::function<bool()> cancelled;
+  // Called on the writing thread after each run: examples done, examples in all.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct TokenizeStats {
+  uint64_t examples = 0;  // examples (or sentences) written
+  uint64_t features = 0;
+  uint64_t tokens = 0;
+  FeatureCounts counts;
+  bool cancelled = false;
+};
+
+// The number of examples of the token dataset (sentences on both sides for parallel data).
+uint64_t TokenDatasetExamples(const Examples& examples);
+
+// One id and language per example of the token dataset.
+void TokenDatasetExampleRows(const Examples& examples, std::vector<std::string>* ids,
+                             std::vector<std::string>* languages);
+
+// The attributes of the token dataset that `builder` makes from `examples`.
+TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const SentencePieceModel& model,
+                                      const FeatureBuilder& builder);
+
+// Builds the features of every example and appends them to `writer` (which the caller opened
+// with TokenDatasetExampleRows and finishes afterwards).
+TokenizeStats TokenizeExamples(const Examples& examples, const FeatureBuilder& builder, TokenDatasetWriter& writer,
+                               const TokenizeStreamOptions& options);
+
+}  // namespace xstilts

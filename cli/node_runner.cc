@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 #include <filesystem>
 
@@ -74,11 +75,29 @@ double CpuSeconds() {
   return secs(self.ru_utime) + secs(self.ru_stime) + secs(children.ru_utime) + secs(children.ru_stime);
 }
 
+// Peak memory while a node runs: the process's high-water mark (VmHWM), reset when the node
+// starts, or the largest child process. getrusage's ru_maxrss cannot be used for the process: it
+// survives execve, so it would report the size of whatever launched xstilts. With several nodes
+// running at once this is the peak of the whole process during the node.
+void ResetPeakRss() {
+  std::FILE* f = std::fopen("/proc/self/clear_refs", "w");
+  if (f == nullptr) return;
+  std::fputs("5", f);
+  std::fclose(f);
+}
+
 int64_t PeakRssBytes() {
-  rusage self{}, children{};
-  getrusage(RUSAGE_SELF, &self);
+  int64_t peak_kb = 0;
+  if (std::FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof(line), f)) {
+      if (std::sscanf(line, "VmHWM: %ld kB", &peak_kb) == 1) break;
+    }
+    std::fclose(f);
+  }
+  rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
-  return std::max(self.ru_maxrss, children.ru_maxrss) * int64_t{1024};
+  return std::max<int64_t>(peak_kb, children.ru_maxrss) * 1024;
 }
 
 std::string Hostname() {
@@ -147,6 +166,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
   auto wall_start = std::chrono::system_clock::now();
   auto steady_start = std::chrono::steady_clock::now();
   double cpu_start = CpuSeconds();
+  ResetPeakRss();
   std::string failure;
   try {
     node.type->run(context);

@@ -17,7 +17,10 @@ nlohmann::json ParamSchema(const ParamSpec& p) {
     case ParamType::kMap: s = {{"type", {"object", "string"}}}; break;
     case ParamType::kAny: s = nlohmann::json::object(); break;
   }
-  if (!p.choices.empty()) s["enum"] = p.choices;
+  if (!p.choices.empty()) {
+    bool list = p.type == ParamType::kStringList;
+    (list ? s["items"]["enum"] : s["enum"]) = p.choices;
+  }
   s["description"] = p.doc;
   if (!p.required()) s["default"] = p.default_value;
   return s;

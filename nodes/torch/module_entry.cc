@@ -1,0 +1,55 @@
+// The entry points of libxstilts_torch_nodes.so (nodes/torch_module_api.h).
+#include <map>
+#include <stdexcept>
+
+#include "graph/input_error.h"
+#include "nodes/torch/torch_node_bodies.h"
+#include "nodes/torch_module_api.h"
+
+namespace xstilts {
+namespace {
+
+std::map<std::string, TorchNodeBody>& Bodies() {
+  static std::map<std::string, TorchNodeBody> bodies;
+  return bodies;
+}
+
+}  // namespace
+
+void RegisterTorchNodeBody(const std::string& type, TorchNodeBody body) {
+  if (!Bodies().emplace(type, body).second) throw std::logic_error("torch node body '" + type + "' registered twice");
+}
+
+TorchNodeBody FindTorchNodeBody(const std::string& type) {
+  auto it = Bodies().find(type);
+  return it == Bodies().end() ? nullptr : it->second;
+}
+
+}  // namespace xstilts
+
+extern "C" __attribute__((visibility("default"))) uint32_t xstilts_torch_module_abi_version() {
+  return XSTILTS_TORCH_MODULE_ABI_VERSION;
+}
+
+extern "C" __attribute__((visibility("default"))) void xstilts_torch_run_node(
+    const char* type, xstilts::NodeContext* ctx, xstilts::TorchNodeOutcome* outcome) {
+  try {
+    xstilts::TorchNodeBody body = xstilts::FindTorchNodeBody(type);
+    if (body == nullptr) {
+      outcome->kind = 2;
+      outcome->message = std::string("the LibTorch node module has no body for node type '") + type + "'";
+      return;
+    }
+    body(*ctx);
+    outcome->kind = 0;
+  } catch (const xstilts::InputError& e) {
+    outcome->kind = 1;
+    outcome->message = e.what();
+  } catch (const std::exception& e) {
+    outcome->kind = 2;
+    outcome->message = e.what();
+  } catch (...) {
+    outcome->kind = 2;
+    outcome->message = "unknown exception in a LibTorch node body";
+  }
+}

@@ -2,17 +2,19 @@
 """Tokenizer benchmark: xstilts' parallel sentencepiece encoder against spm_encode and
 python3-sentencepiece, on the same model and the same multilingual input, in one run.
 
-Steps (about 2 minutes on 2 cores):
+Steps (about 1.5 minutes on 2 idle cores):
   1. Build a multilingual corpus from the gettext catalogs every Debian machine has
      (/usr/share/locale/<lang>/LC_MESSAGES/*.mo: English msgids and their human translations),
      one sentence per line, deduplicated per language. Nothing is stored in the repository.
   2. Train a BPE model on it with xstilts' trainer (per-language sampling, alpha 0.3).
-  3. Check that xstilts' ids equal spm_encode's on a prefix of the corpus.
-  4. Time spm_encode, python3-sentencepiece (1 and 2 threads) and xstilts (1 and 2 threads).
-  5. Peak RSS of xstilts on the corpus and on the corpus read 4 times (streaming: must be flat).
+  3. Take every k-th sentence (about 12 MB) as the timed input; check that xstilts' ids equal
+     spm_encode's on all of it.
+  4. Time spm_encode, python3-sentencepiece (1 and 2 threads) and xstilts (1 and 2 threads),
+     round-robin, 5 runs each; report the best and the median run.
+  5. Peak RSS of xstilts on the whole corpus read once and 4 times (streaming: must be flat).
 
 Usage: run_tokenizer_bench.py --bench build/bench/tokenizer/xstilts_tokenizer_bench
-       [--workdir DIR] [--runs N] [--languages ar,de,...]
+       [--workdir DIR] [--runs N] [--timing-mb MB] [--languages ar,de,...]
 or the `bench_tokenizer` build target.
 """
 import argparse
@@ -21,6 +23,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import struct
 import subprocess
 import sys
@@ -109,15 +112,6 @@ def timed(command, **kwargs):
     return result.stdout.decode(), wall, cpu
 
 
-def best_of(runs, command):
-    best = None
-    for _ in range(runs):
-        out, wall, cpu = timed(command)
-        if best is None or wall < best[1]:
-            best = (out, wall, cpu)
-    return best
-
-
 def python_with_sentencepiece():
     for python in (sys.executable, "/usr/bin/python3"):
         if python and shutil.which(python) and subprocess.run(
@@ -131,7 +125,9 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bench", required=True, help="path of xstilts_tokenizer_bench")
     parser.add_argument("--workdir", help="where the corpus and model go (default: a temp dir)")
-    parser.add_argument("--runs", type=int, default=1, help="timed runs per tool (best is kept)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per tool (best is kept)")
+    parser.add_argument("--timing-mb", type=float, default=12,
+                        help="size of the timed input, sampled from the corpus")
     parser.add_argument("--languages", default=LANGUAGES.replace(" ", ","))
     parser.add_argument("--vocab-size", type=int, default=8000)
     parser.add_argument("--train-sample", type=int, default=100000)
@@ -161,77 +157,94 @@ def main():
     print("model: BPE %d pieces trained on %d sampled sentences (alpha 0.3) in %.1f s" % (
         args.vocab_size, args.train_sample, wall))
 
-    # Same ids as spm_encode, checked on the first 100k sentences.
-    head = os.path.join(workdir, "head.txt")
-    with open(corpus, "rb") as src, open(head, "wb") as dst:
+    # The timed input: every k-th sentence, so that it keeps the corpus' language mix.
+    step = max(1, round(size / (args.timing_mb * 1e6)))
+    timing = os.path.join(workdir, "timing.txt")
+    timing_texts = 0
+    with open(corpus, "rb") as src, open(timing, "wb") as dst:
         for i, line in enumerate(src):
-            if i == 100000:
-                break
-            dst.write(line)
+            if i % step == 0:
+                dst.write(line)
+                timing_texts += 1
+    timing_size = os.path.getsize(timing)
+    print("timed input: every %d. sentence, %d sentences, %.1f MB" % (
+        step, timing_texts, timing_size / 1e6))
+
+    # Same ids as spm_encode on the whole timed input.
     ours_ids = os.path.join(workdir, "ours.ids")
     spm_ids = os.path.join(workdir, "spm.ids")
-    timed([args.bench, "encode", "--model", model, "--input", head, "--threads", "2",
+    timed([args.bench, "encode", "--model", model, "--input", timing, "--threads", "2",
            "--format", "text", "--output", ours_ids])
-    timed(["spm_encode", "--model", model, "--output_format", "id", "--input", head, "--output",
+    timed(["spm_encode", "--model", model, "--output_format", "id", "--input", timing, "--output",
            spm_ids])
     with open(ours_ids, "rb") as a, open(spm_ids, "rb") as b:
         same = a.read() == b.read()
-    print("ids identical to spm_encode on the first 100000 sentences: %s" % ("yes" if same else "NO"))
+    os.remove(ours_ids)
+    os.remove(spm_ids)
+    print("ids identical to spm_encode on all %d timed sentences: %s" % (
+        timing_texts, "yes" if same else "NO"))
 
-    rows = []
-
-    def record(name, threads, wall, cpu, rss_kb=None):
-        rows.append({"tool": name, "threads": threads, "wall": wall, "cpu": cpu, "rss_kb": rss_kb})
-
-    _, wall, cpu = best_of(args.runs, ["spm_encode", "--model", model, "--output_format", "id",
-                                       "--input", corpus, "--output", os.devnull])
-    record("spm_encode", 1, wall, cpu)
-
+    tools = [("spm_encode", 1, ["spm_encode", "--model", model, "--output_format", "id", "--input",
+                                timing, "--output", os.devnull])]
     python = python_with_sentencepiece()
     if python:
         for threads in (1, 2):
-            _, wall, cpu = best_of(args.runs, [python, "-c", PYTHON_PEER, model, corpus,
-                                               str(threads)])
-            record("python3-sentencepiece (batch encode)", threads, wall, cpu)
+            tools.append(("python3-sentencepiece (batch encode)", threads,
+                          [python, "-c", PYTHON_PEER, model, timing, str(threads)]))
     else:
         print("python3-sentencepiece: not importable, skipped")
-
-    ours = {}
     for threads in (1, 2):
-        out, wall, cpu = best_of(args.runs, [args.bench, "encode", "--model", model, "--input",
-                                             corpus, "--threads", str(threads)])
+        tools.append(("xstilts EncodeStream", threads,
+                      [args.bench, "encode", "--model", model, "--input", timing, "--threads",
+                       str(threads)]))
+
+    # Round-robin, so that a busy moment of the machine hits every tool alike; the best run of
+    # each tool is its throughput on idle cores, the median shows how noisy the machine was.
+    walls = [[] for _ in tools]
+    cpus = [[] for _ in tools]
+    ours_rss = None
+    for _ in range(args.runs):
+        for i, (name, threads, command) in enumerate(tools):
+            out, wall, cpu = timed(command)
+            walls[i].append(wall)
+            cpus[i].append(cpu)
+            if name.startswith("xstilts") and threads == 2:
+                ours_rss = json.loads(out)["peak_rss_kb"]
+
+    print()
+    print("%-38s %7s %8s %8s %12s %8s %8s %13s" % (
+        "tool (best of %d runs)" % args.runs, "threads", "wall s", "median", "sentences/s", "MB/s",
+        "CPU s", "vs spm_encode"))
+    best = [min(w) for w in walls]
+    for i, (name, threads, _) in enumerate(tools):
+        print("%-38s %7d %8.2f %8.2f %12.0f %8.2f %8.2f %12.2fx" % (
+            name, threads, best[i], statistics.median(walls[i]), timing_texts / best[i],
+            timing_size / 1e6 / best[i], min(cpus[i]), best[0] / best[i]))
+
+    one = len(tools) - 2
+    two = len(tools) - 1
+    print()
+    print("xstilts scaling 1 -> 2 threads: %.2fx (linear = 2.00x)" % (best[one] / best[two]))
+    print("xstilts on 2 threads vs spm_encode: %.2fx (target >= 1.8x); median runs: %.2fx" % (
+        best[0] / best[two], statistics.median(walls[0]) / statistics.median(walls[two])))
+    print("CPU seconds: spm_encode %.2f, xstilts 1 thread %.2f, 2 threads %.2f "
+          "(per-thread efficiency vs spm_encode %.2fx)" % (
+              min(cpus[0]), min(cpus[one]), min(cpus[two]), min(cpus[0]) / min(cpus[one])))
+
+    # Streaming: the whole corpus read 4 times must need no more memory than read once.
+    rss = {}
+    for repeat in (1, 4):
+        out, _, _ = timed([args.bench, "encode", "--model", model, "--input", corpus, "--threads",
+                           "2", "--repeat", str(repeat)])
         stats = json.loads(out)
-        ours[threads] = stats
-        record("xstilts EncodeStream", threads, wall, cpu, stats["peak_rss_kb"])
-
-    print()
-    print("%-38s %7s %8s %12s %8s %8s %10s" % ("tool", "threads", "wall s", "sentences/s", "MB/s",
-                                               "CPU s", "vs spm_encode"))
-    base = rows[0]["wall"]
-    for r in rows:
-        print("%-38s %7d %8.2f %12.0f %8.2f %8.2f %9.2fx" % (
-            r["tool"], r["threads"], r["wall"], texts / r["wall"], size / 1e6 / r["wall"], r["cpu"],
-            base / r["wall"]))
-
-    one = next(r for r in rows if r["tool"].startswith("xstilts") and r["threads"] == 1)
-    two = next(r for r in rows if r["tool"].startswith("xstilts") and r["threads"] == 2)
-    print()
-    print("xstilts scaling 1 -> 2 threads: %.2fx (linear = 2.00x)" % (one["wall"] / two["wall"]))
-    print("xstilts on 2 threads vs spm_encode: %.2fx (target >= 1.8x)" % (base / two["wall"]))
-    print("CPU seconds per run: spm_encode %.2f, xstilts 1 thread %.2f (per-thread efficiency %.2fx)"
-          % (rows[0]["cpu"], one["cpu"], rows[0]["cpu"] / one["cpu"]))
-
-    # Streaming: 4x the input must not need more memory than 1x.
-    out, wall, _ = timed([args.bench, "encode", "--model", model, "--input", corpus, "--threads",
-                          "2", "--repeat", "4"])
-    big = json.loads(out)
+        assert stats["texts"] == repeat * texts
+        rss[repeat] = stats["peak_rss_kb"]
     buffer_kb = 4 * 2 * 64  # batches in flight (4 per thread) x 64 KiB of text
     print()
-    print("peak RSS, 2 threads: %.1f MB input -> %d KB; %.1f MB input (read 4x) -> %d KB "
-          "(ratio %.2f); pipeline text buffer %d KB" % (
-              size / 1e6, ours[2]["peak_rss_kb"], 4 * size / 1e6, big["peak_rss_kb"],
-              big["peak_rss_kb"] / ours[2]["peak_rss_kb"], buffer_kb))
-    assert big["texts"] == 4 * ours[2]["texts"]
+    print("peak RSS, 2 threads: %.1f MB timed input -> %d KB; whole corpus %.1f MB -> %d KB; "
+          "read 4 times, %.1f MB -> %d KB (4x / 1x = %.2f); pipeline text buffer %d KB" % (
+              timing_size / 1e6, ours_rss, size / 1e6, rss[1], 4 * size / 1e6, rss[4],
+              rss[4] / rss[1], buffer_kb))
     print("load average at end: %.2f %.2f %.2f" % os.getloadavg())
     if not args.workdir:
         shutil.rmtree(workdir)

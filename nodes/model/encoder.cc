@@ -149,7 +149,7 @@ void EncoderImpl::ResetParameters() { InitializeLikeHuggingFace(*this, config_.i
 
 void InitializeLikeHuggingFace(torch::nn::Module& module, double initializer_range) {
   torch::NoGradGuard no_grad;
-  for (auto& child : module.modules(/*include_self=*/true)) {
+  for (auto& child : module.modules(/*include_self=*/false)) {
     if (auto* linear = child->as<torch::nn::Linear>()) {
       linear->weight.normal_(0.0, initializer_range);
       if (linear->bias.defined()) linear->bias.zero_();

@@ -130,7 +130,14 @@ torch::Tensor MaskedLmHeadImpl::forward(const torch::Tensor& last_hidden_state) 
 
 TaskOutput MaskedLmHeadImpl::Run(Encoder& encoder, const Batch& batch) {
   TaskOutput out;
-  out.logits = forward(encoder->forward(batch.input_ids, batch.attention_mask, batch.token_type_ids).last_hidden_state);
+  torch::Tensor hidden = encoder->forward(batch.input_ids, batch.attention_mask, batch.token_type_ids).last_hidden_state;
+  if (logits_for_labels_only && batch.labels.defined()) {
+    torch::Tensor labelled = batch.labels.ne(kIgnoreLabel);
+    out.logits = forward(hidden.index({labelled}));
+    out.loss = CrossEntropy(out.logits, batch.labels.masked_select(labelled));
+    return out;
+  }
+  out.logits = forward(hidden);
   if (batch.labels.defined()) out.loss = CrossEntropy(out.logits, batch.labels);
   return out;
 }

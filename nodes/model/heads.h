@@ -95,7 +95,10 @@ class MaskedLmHeadImpl : public TaskHeadImpl {
  public:
   MaskedLmHeadImpl(const EncoderConfig& config, torch::Tensor word_embedding_weight);
   torch::Tensor forward(const torch::Tensor& last_hidden_state);  // -> [B, S, vocab]
+  // With labels: when logits_for_labels_only, logits are computed only at labelled positions
+  // ([N, vocab], as fairseq's RoBERTa does while training) - same loss, ~1/0.15 less decoder work.
   TaskOutput Run(Encoder& encoder, const Batch& batch) override;
+  bool logits_for_labels_only = false;
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm layer_norm{nullptr};
   torch::Tensor bias;

@@ -85,6 +85,12 @@ Result<NamedTensors> LoadTensors(const std::string& path, std::map<std::string, 
   return out;
 }
 
+NamedTensors CloneTensors(const NamedTensors& tensors) {
+  NamedTensors out;
+  for (const auto& [name, tensor] : tensors) out.emplace_back(name, tensor.detach().clone());
+  return out;
+}
+
 NamedTensors ModuleTensors(const torch::nn::Module& module) {
   NamedTensors out;
   std::unordered_set<const void*> seen;

@@ -34,6 +34,9 @@ Status SaveTensors(const NamedTensors& tensors, const std::map<std::string, std:
                    const std::string& path);
 Result<NamedTensors> LoadTensors(const std::string& path, std::map<std::string, std::string>* metadata = nullptr);
 
+// Deep copies (detached), e.g. to keep the best weights while training goes on.
+NamedTensors CloneTensors(const NamedTensors& tensors);
+
 // Parameters and buffers of `module` by dotted name, each storage once (tied weights once).
 NamedTensors ModuleTensors(const torch::nn::Module& module);
 

@@ -32,12 +32,6 @@ NamedTensors WithPrefix(const std::string& prefix, const NamedTensors& tensors, 
   return out;
 }
 
-NamedTensors CloneTensors(const NamedTensors& tensors) {
-  NamedTensors out;
-  for (const auto& [name, tensor] : tensors) out.emplace_back(name, tensor.detach().clone());
-  return out;
-}
-
 // Scoped bf16 autocast for the forward pass on CUDA.
 class AutocastScope {
  public:

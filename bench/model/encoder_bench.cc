@@ -1,0 +1,221 @@
+// Training throughput of the xstilts encoder against the same architecture in plain PyTorch
+// (peer_encoder.py, same LibTorch, same BLAS, same thread count), plus model FLOPs utilization.
+//
+//   encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only]
+//
+// Prints, in one run: the measured fp32 matmul peak; a numerics check (the peer loads a model
+// exported by xstilts and reproduces its logits); for the tiny and base configs the tokens/s of
+// xstilts and of the peer and their ratio; MFU on base = 6 x params x tokens/s / peak.
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "nodes/model/heads.h"
+#include "nodes/model/model_weights.h"
+#include "nodes/model/trainer.h"
+
+namespace xstilts {
+namespace {
+
+struct BenchConfig {
+  const char* name;
+  int64_t vocab, hidden, layers, heads, ffn, seq, batch, steps, warmup;
+};
+
+EncoderConfig ToEncoderConfig(const BenchConfig& b) {
+  EncoderConfig c;
+  c.vocab_size = b.vocab;
+  c.hidden_size = b.hidden;
+  c.num_hidden_layers = b.layers;
+  c.num_attention_heads = b.heads;
+  c.intermediate_size = b.ffn;
+  c.max_position_embeddings = b.seq + 2;
+  c.pad_token_id = 1;
+  return c;
+}
+
+std::string Run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return out;
+  char buffer[4096];
+  while (fgets(buffer, sizeof buffer, pipe)) out += buffer;
+  pclose(pipe);
+  return out;
+}
+
+double ParseValue(const std::string& text, const std::string& key) {
+  auto at = text.find(key + "=");
+  return at == std::string::npos ? -1.0 : std::atof(text.c_str() + at + key.size() + 1);
+}
+
+// Best of several large square products: the machine's fp32 matmul peak as this BLAS sees it.
+double MatmulPeakFlops() {
+  const int64_t n = 4096;
+  torch::Tensor a = torch::randn({n, n}), b = torch::randn({n, n}), c = torch::empty({n, n});
+  double best = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    torch::mm_out(c, a, b);
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    best = std::max(best, 2.0 * n * n * n / seconds);
+  }
+  return best;
+}
+
+struct CppResult {
+  double tokens_per_second = 0;
+  int64_t parameters = 0;
+};
+
+// Trains the masked-LM model with the Trainer on one fixed random batch (15% of positions
+// labelled, as the peer does) and returns tokens/s over the steps after warmup.
+CppResult TrainCpp(const BenchConfig& b, int threads, bool labelled_only) {
+  torch::manual_seed(0);
+  EncoderConfig config = ToEncoderConfig(b);
+  auto model = std::make_shared<TaskModelImpl>(config, std::vector<TaskSpec>{{"mlm", TaskKind::kMaskedLm}});
+  dynamic_cast<MaskedLmHeadImpl&>(model->head("mlm")).logits_for_labels_only = labelled_only;
+  Batch batch;
+  batch.input_ids = torch::randint(4, b.vocab, {b.batch, b.seq}, torch::kLong);
+  batch.attention_mask = torch::ones_like(batch.input_ids);
+  batch.labels = torch::where(torch::rand({b.batch, b.seq}) < 0.15, batch.input_ids,
+                              torch::full_like(batch.input_ids, kIgnoreLabel));
+  TensorBatchSource source(batch, b.batch, false, 0);
+  TrainOptions options;
+  options.learning_rate = 1e-4;
+  options.max_steps = b.warmup + b.steps;
+  options.num_threads = threads;
+  options.device = "cpu";
+  options.log_every_steps = 1;
+  Trainer trainer(model, [model](const Batch& x) { return model->forward(x).loss; }, options);
+  double seconds = 0;
+  int64_t tokens = 0;
+  trainer.set_progress_callback([&](const TrainProgress& p) {
+    if (p.step <= b.warmup) return;
+    const double step_tokens = static_cast<double>(b.batch * b.seq);
+    seconds += step_tokens / p.tokens_per_second;
+    tokens += b.batch * b.seq;
+  });
+  auto result = trainer.Train(source);
+  if (!result.ok()) {
+    std::fprintf(stderr, "training failed: %s\n", result.status().message().c_str());
+    return {};
+  }
+  CppResult out;
+  out.tokens_per_second = tokens / seconds;
+  for (const auto& p : model->parameters()) out.parameters += p.numel();
+  return out;
+}
+
+// Exports a tiny model, lets the peer load it and recompute the logits, returns the max difference.
+double CheckNumerics(const std::string& python, const std::string& script) {
+  const std::string dir = (std::filesystem::temp_directory_path() / "xstilts_bench_numerics").string();
+  torch::manual_seed(1);
+  EncoderConfig config = ToEncoderConfig({"tiny", 500, 64, 2, 4, 256, 16, 4, 0, 0});
+  TaskModel model(config, std::vector<TaskSpec>{{"mlm", TaskKind::kMaskedLm}});
+  auto& head = dynamic_cast<MaskedLmHeadImpl&>(model->head("mlm"));
+  {
+    torch::NoGradGuard no_grad;
+    head.bias.normal_();
+    for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 0.05);  // non-trivial LayerNorms
+  }
+  model->eval();
+  MaskedLmHead head_holder(std::shared_ptr<MaskedLmHeadImpl>(model.ptr(), &head));
+  if (!ExportHfCheckpoint(dir, model->roberta, head_holder).ok()) return -1;
+  torch::Tensor ids = torch::randint(4, 500, {3, 16}, torch::kLong);
+  torch::Tensor mask = torch::ones_like(ids);
+  ids[1].slice(0, 10).fill_(1);
+  mask[1].slice(0, 10).fill_(0);
+  torch::NoGradGuard no_grad;
+  Batch batch;
+  batch.input_ids = ids;
+  batch.attention_mask = mask;
+  torch::Tensor logits = model->forward(batch).logits;
+  if (!SaveTensors({{"input_ids", ids}, {"attention_mask", mask}, {"logits", logits}}, {}, dir + "/inputs.safetensors").ok()) {
+    return -1;
+  }
+  std::string out = Run(python + " " + script + " check " + dir + " " + dir + "/inputs.safetensors 2>&1");
+  double diff = ParseValue(out, "max_abs_diff");
+  if (diff < 0) std::printf("peer check failed: %s\n", out.c_str());
+  std::filesystem::remove_all(dir);
+  return diff;
+}
+
+std::string FindPython(const std::string& requested) {
+  std::vector<std::string> candidates;
+  if (!requested.empty()) candidates.push_back(requested);
+  if (const char* env = std::getenv("XSTILTS_PYTHON")) candidates.push_back(env);
+  candidates.push_back("python3");
+  candidates.push_back("/usr/bin/python3");  // Debian's, where python3-torch lives
+  for (const std::string& c : candidates) {
+    if (Run(c + " -c 'import torch; print(\"ok\")' 2>/dev/null").find("ok") != std::string::npos) return c;
+  }
+  return "";
+}
+
+int Main(int argc, char** argv) {
+  int threads = 2;
+  std::string python_arg;
+  bool quick = false, check_only = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
+    else if (arg == "--python" && i + 1 < argc) python_arg = argv[++i];
+    else if (arg == "--quick") quick = true;
+    else if (arg == "--check-only") check_only = true;
+    else {
+      std::fprintf(stderr, "usage: encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only]\n");
+      return 2;
+    }
+  }
+  torch::set_num_threads(threads);
+  const std::string script = std::string(XSTILTS_SOURCE_DIR) + "/bench/model/peer_encoder.py";
+  const std::string python = FindPython(python_arg);
+  if (python.empty()) {
+    std::fprintf(stderr, "no python3 with torch found (install python3-torch or pass --python)\n");
+    return 1;
+  }
+  std::printf("threads: %d   python: %s\n", threads, python.c_str());
+  const double peak = MatmulPeakFlops();
+  std::printf("fp32 matmul peak (4096^3, best of 4): %.1f GFLOP/s\n", peak / 1e9);
+  const double diff = CheckNumerics(python, script);
+  std::printf("numerics: peer reproduces xstilts logits, max |diff| = %.2e (%s)\n", diff,
+              diff >= 0 && diff < 1e-4 ? "ok" : "MISMATCH");
+  if (check_only) return diff >= 0 && diff < 1e-4 ? 0 : 1;
+
+  const std::vector<BenchConfig> configs = {
+      {"tiny", 8000, 128, 2, 2, 512, 64, 32, quick ? 4 : 12, 2},
+      {"base", 30000, 768, 12, 12, 3072, 128, 8, quick ? 1 : 3, 1},
+  };
+  std::printf("\n%-5s %14s %14s %7s %22s\n", "model", "xstilts tok/s", "pytorch tok/s", "ratio",
+              "xstilts labelled-only");
+  for (const BenchConfig& b : configs) {
+    CppResult cpp = TrainCpp(b, threads, /*labelled_only=*/false);
+    char args[256];
+    std::snprintf(args, sizeof args,
+                  " bench --vocab %ld --hidden %ld --layers %ld --heads %ld --ffn %ld --seq %ld --batch %ld "
+                  "--steps %ld --warmup %ld --threads %d",
+                  (long)b.vocab, (long)b.hidden, (long)b.layers, (long)b.heads, (long)b.ffn, (long)b.seq,
+                  (long)b.batch, (long)b.steps, (long)b.warmup, threads);
+    const double peer = ParseValue(Run(python + " " + script + args + " 2>&1"), "tokens_per_s");
+    CppResult sparse = TrainCpp(b, threads, /*labelled_only=*/true);
+    std::printf("%-5s %14.1f %14.1f %6.2fx %15.1f (%.2fx)\n", b.name, cpp.tokens_per_second, peer,
+                cpp.tokens_per_second / peer, sparse.tokens_per_second, sparse.tokens_per_second / peer);
+    if (std::string(b.name) == "base") {
+      const double achieved = 6.0 * cpp.parameters * cpp.tokens_per_second;
+      std::printf("\nbase: %ld parameters; 6 x params x tokens/s = %.1f GFLOP/s = MFU %.1f%% of the measured peak\n",
+                  (long)cpp.parameters, achieved / 1e9, 100.0 * achieved / peak);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace xstilts
+
+int main(int argc, char** argv) { return xstilts::Main(argc, argv); }

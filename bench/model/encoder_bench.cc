@@ -1,7 +1,7 @@
 // Training throughput of the xstilts encoder against the same architecture in plain PyTorch
 // (peer_encoder.py, same LibTorch, same BLAS, same thread count), plus model FLOPs utilization.
 //
-//   encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only]
+//   encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only] [--only tiny|base]
 //
 // Prints, in one run: the measured fp32 matmul peak; a numerics check (the peer loads a model
 // exported by xstilts and reproduces its logits); for the tiny and base configs the tokens/s of
@@ -96,6 +96,10 @@ CppResult TrainCpp(const BenchConfig& b, int threads, bool labelled_only) {
   double seconds = 0;
   int64_t tokens = 0;
   trainer.set_progress_callback([&](const TrainProgress& p) {
+    if (std::getenv("XSTILTS_BENCH_VERBOSE")) {
+      std::printf("  [xstilts %s%s] step %ld: %.3f s\n", b.name, labelled_only ? " labelled-only" : "", (long)p.step,
+                  b.batch * b.seq / p.tokens_per_second);
+    }
     if (p.step <= b.warmup) return;
     const double step_tokens = static_cast<double>(b.batch * b.seq);
     seconds += step_tokens / p.tokens_per_second;
@@ -162,14 +166,16 @@ int Main(int argc, char** argv) {
   int threads = 2;
   std::string python_arg;
   bool quick = false, check_only = false;
+  std::string only;  // run one config ("tiny" / "base") and skip the peer, for profiling
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
     else if (arg == "--python" && i + 1 < argc) python_arg = argv[++i];
     else if (arg == "--quick") quick = true;
     else if (arg == "--check-only") check_only = true;
+    else if (arg == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only]\n");
+      std::fprintf(stderr, "usage: encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only] [--only tiny|base]\n");
       return 2;
     }
   }
@@ -195,6 +201,12 @@ int Main(int argc, char** argv) {
   std::printf("\n%-5s %14s %14s %7s %22s\n", "model", "xstilts tok/s", "pytorch tok/s", "ratio",
               "xstilts labelled-only");
   for (const BenchConfig& b : configs) {
+    if (!only.empty()) {
+      if (only != b.name) continue;
+      std::printf("%s: xstilts %.1f tok/s, labelled-only %.1f tok/s\n", b.name,
+                  TrainCpp(b, threads, false).tokens_per_second, TrainCpp(b, threads, true).tokens_per_second);
+      continue;
+    }
     CppResult cpp = TrainCpp(b, threads, /*labelled_only=*/false);
     char args[256];
     std::snprintf(args, sizeof args,

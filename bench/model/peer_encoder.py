@@ -12,6 +12,7 @@ torch.nn (the machine has no transformers package). Two modes:
 import argparse
 import json
 import math
+import os
 import struct
 import sys
 import time
@@ -224,6 +225,8 @@ def bench(args):
         optimizer.step()
         loss.item()
         times.append(time.perf_counter() - start)
+    if os.environ.get("XSTILTS_BENCH_VERBOSE"):
+        print("  [pytorch] step times: " + " ".join(f"{t:.3f}" for t in times), file=sys.stderr)
     timed = times[args.warmup:]
     print(f"tokens_per_s={args.batch * args.seq * len(timed) / sum(timed):.1f}")
     return 0

@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 namespace xstilts {
 namespace {
 
@@ -15,11 +17,67 @@ torch::nn::LayerNorm MakeLayerNorm(const EncoderConfig& config) {
       torch::nn::LayerNormOptions({config.hidden_size}).eps(config.layer_norm_eps));
 }
 
-torch::Tensor Dropout(const torch::Tensor& x, double p, bool train) {
-  return (train && p > 0) ? torch::dropout(x, p, /*train=*/true) : x;
+uint64_t SplitMix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
+class HashDropout : public torch::autograd::Function<HashDropout> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, double p) {
+    uint64_t seed;
+    {
+      auto generator = at::detail::getDefaultCPUGenerator();
+      std::lock_guard<std::mutex> lock(generator.mutex());
+      seed = at::check_generator<at::CPUGeneratorImpl>(generator)->random64();
+    }
+    torch::Tensor out = torch::empty_like(x);
+    torch::Tensor mask = torch::empty(x.sizes(), x.options().dtype(torch::kByte));
+    const float* in = x.data_ptr<float>();
+    float* o = out.data_ptr<float>();
+    uint8_t* m = mask.data_ptr<uint8_t>();
+    // Keep when the top 24 bits of the hash, as a fraction, are >= p.
+    const uint64_t threshold = static_cast<uint64_t>(p * 16777216.0);
+    const float scale = static_cast<float>(1.0 / (1.0 - p));
+    at::parallel_for(0, x.numel(), 1 << 14, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) {
+        const uint8_t keep = (SplitMix64(seed ^ static_cast<uint64_t>(i) * 0xd1b54a32d192ed03ull) >> 40) >= threshold;
+        m[i] = keep;
+        o[i] = keep ? in[i] * scale : 0.0f;
+      }
+    });
+    ctx->save_for_backward({mask});
+    ctx->saved_data["scale"] = static_cast<double>(scale);
+    return out;
+  }
+
+  static torch::autograd::tensor_list backward(torch::autograd::AutogradContext* ctx,
+                                               torch::autograd::tensor_list grads) {
+    torch::Tensor mask = ctx->get_saved_variables()[0];
+    const float scale = static_cast<float>(ctx->saved_data["scale"].toDouble());
+    torch::Tensor grad = grads[0].contiguous();
+    torch::Tensor out = torch::empty_like(grad);
+    const float* g = grad.data_ptr<float>();
+    const uint8_t* m = mask.data_ptr<uint8_t>();
+    float* o = out.data_ptr<float>();
+    at::parallel_for(0, grad.numel(), 1 << 14, [&](int64_t begin, int64_t end) {
+      for (int64_t i = begin; i < end; ++i) o[i] = m[i] ? g[i] * scale : 0.0f;
+    });
+    return {out, torch::Tensor()};
+  }
+};
+
 }  // namespace
+
+torch::Tensor Dropout(const torch::Tensor& x, double p, bool train) {
+  if (!train || p <= 0) return x;
+  if (x.device().is_cpu() && x.scalar_type() == torch::kFloat && x.is_contiguous() && p < 1.0) {
+    return HashDropout::apply(x, p);
+  }
+  return torch::dropout(x, p, /*train=*/true);
+}
 
 torch::Tensor PaddingOffsetPositionIds(const torch::Tensor& input_ids, int64_t pad_token_id) {
   torch::Tensor mask = input_ids.ne(pad_token_id).to(torch::kLong);
@@ -88,16 +146,19 @@ torch::Tensor RobertaLayerImpl::forward(const torch::Tensor& hidden, const torch
   // Face's names) and the concatenation's backward splits the gradient again.
   torch::Tensor qkv_weight = torch::cat({query->weight, key->weight, value->weight}, 0);
   torch::Tensor qkv_bias = torch::cat({query->bias, key->bias, value->bias}, 0);
-  torch::Tensor qkv = torch::linear(hidden, qkv_weight, qkv_bias)
-                          .view({batch, seq, 3, num_heads_, head_dim})
-                          .permute({2, 0, 3, 1, 4});  // [3, B, heads, S, d]
+  // unbind (not select/indexing): its backward stacks the three gradients in one copy, where
+  // three selects would each materialize a zero-filled [3, ...] gradient and add them up.
+  std::vector<torch::Tensor> qkv = torch::linear(hidden, qkv_weight, qkv_bias)
+                                       .view({batch, seq, 3, num_heads_, head_dim})
+                                       .unbind(2);  // 3 x [B, S, heads, d]
   // Scaling the queries (B*S*H values) is cheaper than scaling the scores (B*heads*S*S).
-  torch::Tensor q = qkv[0] * (1.0 / std::sqrt(static_cast<double>(head_dim)));
-  torch::Tensor scores = torch::matmul(q, qkv[1].transpose(-1, -2));
+  torch::Tensor q = qkv[0].transpose(1, 2) * (1.0 / std::sqrt(static_cast<double>(head_dim)));
+  torch::Tensor k = qkv[1].permute({0, 2, 3, 1});  // [B, heads, d, S]
+  torch::Tensor v = qkv[2].transpose(1, 2);
+  torch::Tensor scores = torch::matmul(q, k);
   if (mask_bias.defined()) scores.add_(mask_bias);
   torch::Tensor probs = Dropout(torch::softmax(scores, -1), attention_dropout_, train);
-  torch::Tensor context =
-      torch::matmul(probs, qkv[2]).permute({0, 2, 1, 3}).reshape({batch, seq, width});
+  torch::Tensor context = torch::matmul(probs, v).transpose(1, 2).reshape({batch, seq, width});
   torch::Tensor attended = Dropout(attention_dense(context), hidden_dropout_, train);
   attended = torch::layer_norm(attended + hidden, attention_norm->options.normalized_shape(),
                                attention_norm->weight, attention_norm->bias,

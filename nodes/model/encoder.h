@@ -21,6 +21,13 @@ struct EncoderOutput {
   std::vector<torch::Tensor> hidden_states;  // embeddings then each layer, when requested
 };
 
+// Inverted dropout: zeroes each value with probability p and scales the rest by 1 / (1 - p);
+// identity when !train or p == 0. On contiguous CPU float tensors the keep mask is a counter-based
+// hash (SplitMix64) of one seed drawn from Torch's default generator, computed in parallel and
+// kept as one byte per value for backward; ATen's CPU bernoulli_ draws serially and keeps a float
+// mask. Deterministic under torch::manual_seed. Other tensors use torch::dropout.
+torch::Tensor Dropout(const torch::Tensor& x, double p, bool train);
+
 // Position ids as Hugging Face builds them: padding tokens get pad_token_id, the others count up
 // from pad_token_id + 1 in order.
 torch::Tensor PaddingOffsetPositionIds(const torch::Tensor& input_ids, int64_t pad_token_id);

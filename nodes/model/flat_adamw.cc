@@ -32,7 +32,6 @@ FlatAdamW::FlatAdamW(const std::vector<std::pair<std::string, torch::Tensor>>& n
     group.weight_decay = g == 0 ? options.weight_decay : 0.0;
     auto tensor_options = members[g][0].options();
     group.params = torch::empty({total}, tensor_options);
-    group.grads = torch::zeros({total}, tensor_options);
     group.exp_avg = torch::zeros({total}, tensor_options);
     group.exp_avg_sq = torch::zeros({total}, tensor_options);
     int64_t offset = 0;
@@ -41,9 +40,8 @@ FlatAdamW::FlatAdamW(const std::vector<std::pair<std::string, torch::Tensor>>& n
       torch::Tensor slot = group.params.narrow(0, offset, n).view(p.sizes());
       slot.copy_(p);
       p.set_data(slot);
-      // Autograd accumulates into an existing gradient in place, so backward writes straight
-      // into the flat buffer.
-      p.mutable_grad() = group.grads.narrow(0, offset, n).view(p.sizes());
+      p.mutable_grad().reset();
+      group.members.push_back({p, offset});
       offset += n;
     }
     groups_.push_back(std::move(group));
@@ -57,15 +55,20 @@ int64_t FlatAdamW::num_parameters() const {
 }
 
 void FlatAdamW::ZeroGrad() {
-  for (Group& g : groups_) g.grads.zero_();
+  for (Group& g : groups_) {
+    for (Member& m : g.members) m.param.mutable_grad().reset();
+  }
 }
 
 double FlatAdamW::ClipGradNorm(double max_norm) {
   torch::NoGradGuard no_grad;
   double squares = 0;
   for (const Group& g : groups_) {
-    const double norm = g.grads.norm().item<double>();
-    squares += norm * norm;
+    for (const Member& m : g.members) {
+      if (!m.param.grad().defined()) continue;
+      const double norm = m.param.grad().norm().item<double>();
+      squares += norm * norm;
+    }
   }
   const double total = std::sqrt(squares);
   pending_grad_scale_ = 1.0;
@@ -89,20 +92,36 @@ void FlatAdamW::UpdateGroup(Group& group, double lr, double grad_scale) {
   const double step_size = lr / bias_correction1;
   const double bias_correction2_sqrt = std::sqrt(bias_correction2);
   const double decay = 1.0 - lr * group.weight_decay;
-  if (group.params.device().is_cpu() && group.params.scalar_type() == torch::kFloat) {
-    float* p = group.params.data_ptr<float>();
-    const float* grad = group.grads.data_ptr<float>();
-    float* m = group.exp_avg.data_ptr<float>();
-    float* v = group.exp_avg_sq.data_ptr<float>();
+  const bool fused = group.params.device().is_cpu() && group.params.scalar_type() == torch::kFloat;
+  for (Member& member : group.members) {
+    torch::Tensor grad = member.param.grad();
+    if (!grad.defined()) continue;
+    const int64_t n = member.param.numel();
+    if (!fused) {
+      torch::Tensor g = (grad_scale != 1.0 ? grad * grad_scale : grad).reshape({-1});
+      torch::Tensor p = group.params.narrow(0, member.offset, n);
+      torch::Tensor m = group.exp_avg.narrow(0, member.offset, n);
+      torch::Tensor v = group.exp_avg_sq.narrow(0, member.offset, n);
+      p.mul_(decay);
+      m.lerp_(g, 1.0 - options_.beta1);
+      v.mul_(options_.beta2).addcmul_(g, g, 1.0 - options_.beta2);
+      p.addcdiv_(m, (v.sqrt() / bias_correction2_sqrt).add_(options_.eps), -step_size);
+      continue;
+    }
+    grad = grad.contiguous();
+    float* p = group.params.data_ptr<float>() + member.offset;
+    const float* g_ptr = grad.data_ptr<float>();
+    float* m = group.exp_avg.data_ptr<float>() + member.offset;
+    float* v = group.exp_avg_sq.data_ptr<float>() + member.offset;
     const float b1 = static_cast<float>(options_.beta1), b2 = static_cast<float>(options_.beta2);
     const float eps = static_cast<float>(options_.eps), scale = static_cast<float>(grad_scale);
     const float f_step = static_cast<float>(step_size), f_decay = static_cast<float>(decay);
     const float f_bc2 = static_cast<float>(bias_correction2_sqrt);
-    // One pass over the four buffers instead of the ~8 passes of a per-op AdamW: the update is
-    // memory bound, so this is what makes it cheap. Element-wise, hence deterministic.
-    at::parallel_for(0, group.params.numel(), 1 << 15, [&](int64_t begin, int64_t end) {
+    // One pass over the four arrays: the update is memory bound, so this is what makes it cheap.
+    // Element-wise, hence deterministic whatever the thread count.
+    at::parallel_for(0, n, 1 << 15, [&](int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
-        const float g = grad[i] * scale;
+        const float g = g_ptr[i] * scale;
         const float mi = m[i] + (1.0f - b1) * (g - m[i]);
         const float vi = b2 * v[i] + (1.0f - b2) * g * g;
         m[i] = mi;
@@ -110,14 +129,7 @@ void FlatAdamW::UpdateGroup(Group& group, double lr, double grad_scale) {
         p[i] = p[i] * f_decay - f_step * mi / (std::sqrt(vi) / f_bc2 + eps);
       }
     });
-    return;
   }
-  torch::Tensor g = grad_scale != 1.0 ? group.grads * grad_scale : group.grads;
-  group.params.mul_(decay);
-  group.exp_avg.lerp_(g, 1.0 - options_.beta1);
-  group.exp_avg_sq.mul_(options_.beta2).addcmul_(g, g, 1.0 - options_.beta2);
-  torch::Tensor denom = (group.exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(options_.eps);
-  group.params.addcdiv_(group.exp_avg, denom, -step_size);
 }
 
 std::vector<std::pair<std::string, torch::Tensor>> FlatAdamW::StateTensors() const {

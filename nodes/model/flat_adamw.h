@@ -1,13 +1,16 @@
 // FlatAdamW: AdamW (decoupled weight decay, Loshchilov & Hutter; the update of torch.optim.AdamW)
 // over parameters re-homed into two contiguous buffers, one with weight decay and one without
-// (biases and LayerNorm weights, as Hugging Face excludes them). Zeroing, clipping and the update
-// then touch one buffer each instead of one tensor per parameter; on the CPU the update is a
-// single fused pass over parameters, gradients and both moments.
+// (biases and LayerNorm weights, as Hugging Face excludes them), with the two moment buffers
+// laid out the same way. On the CPU the update is one fused pass per parameter over parameter,
+// gradient and both moments, instead of the ~8 memory passes of a per-op AdamW.
 //
-// Torch header. Construction changes every parameter's storage to a view of the flat buffer and
-// gives it a gradient that is a view of the flat gradient buffer: build it after the model is on
-// its device, and do not move the model afterwards. Tied parameters (same tensor) are held once.
-// Not thread-safe.
+// Gradients stay autograd's own tensors (ZeroGrad resets them to undefined, so backward hands
+// over its result without an extra accumulation pass); parameters without a gradient are left
+// untouched, as torch.optim does.
+//
+// Torch header. Construction changes every parameter's storage to a view of the flat buffer:
+// build it after the model is on its device, and do not move the model afterwards. Tied
+// parameters (same tensor) are held once. Not thread-safe.
 #pragma once
 
 #include <torch/torch.h>
@@ -52,10 +55,15 @@ class FlatAdamW {
                           const std::string& source);
 
  private:
+  struct Member {
+    torch::Tensor param;  // a view of Group::params at `offset`
+    int64_t offset = 0;
+  };
   struct Group {
     std::string name;  // "decay" / "no_decay"
     double weight_decay = 0;
-    torch::Tensor params, grads, exp_avg, exp_avg_sq;  // flat, same length
+    torch::Tensor params, exp_avg, exp_avg_sq;  // flat, same length
+    std::vector<Member> members;
   };
   void UpdateGroup(Group& group, double lr, double grad_scale);
 

@@ -5,10 +5,6 @@
 namespace xstilts {
 namespace {
 
-torch::Tensor Dropout(const torch::Tensor& x, double p, bool train) {
-  return (train && p > 0) ? torch::dropout(x, p, /*train=*/true) : x;
-}
-
 // Mean cross entropy over labels != -100; zero (still attached to the graph) when none remain,
 // where Torch's mean reduction would give 0/0.
 torch::Tensor CrossEntropy(const torch::Tensor& logits, const torch::Tensor& labels) {

@@ -95,10 +95,12 @@ class MaskedLmHeadImpl : public TaskHeadImpl {
  public:
   MaskedLmHeadImpl(const EncoderConfig& config, torch::Tensor word_embedding_weight);
   torch::Tensor forward(const torch::Tensor& last_hidden_state);  // -> [B, S, vocab]
-  // With labels: when logits_for_labels_only, logits are computed only at labelled positions
-  // ([N, vocab], as fairseq's RoBERTa does while training) - same loss, ~1/0.15 less decoder work.
+  // With labels and logits_for_labels_only (the default), logits are computed only at the
+  // labelled positions, TaskOutput::logits is then [N labelled, vocab], as fairseq's RoBERTa
+  // trains: same loss and gradients, ~1/0.15 less decoder and softmax work. Without labels, or
+  // with the flag off, logits are [B, S, vocab] as Hugging Face computes them.
   TaskOutput Run(Encoder& encoder, const Batch& batch) override;
-  bool logits_for_labels_only = false;
+  bool logits_for_labels_only = true;
   torch::nn::Linear dense{nullptr};
   torch::nn::LayerNorm layer_norm{nullptr};
   torch::Tensor bias;

@@ -114,7 +114,45 @@ TEST(Heads, ShapesAndGradientsOfEveryHead) {
   Batch mlm = batch;
   mlm.labels = torch::full({4, 8}, kIgnoreLabel, torch::kLong);
   mlm.labels.select(1, 3).copy_(batch.input_ids.select(1, 3));
-  CheckHead(TaskKind::kMaskedLm, mlm, {4, 8, 50});
+  CheckHead(TaskKind::kMaskedLm, mlm, {4, 50});  // logits at the 4 labelled positions only
+}
+
+TEST(Heads, MaskedLmLabelledOnlyLogitsGiveTheSameLossAndGradients) {
+  TaskModel model(TinyConfig(), std::vector<TaskSpec>{{"mlm", TaskKind::kMaskedLm}});
+  model->eval();
+  auto& head = dynamic_cast<MaskedLmHeadImpl&>(model->head("mlm"));
+  Batch batch = RandomTokens(3, 9, 50, 2, 6);
+  batch.labels = torch::where(torch::rand({3, 9}) < 0.3, batch.input_ids, torch::full_like(batch.input_ids, kIgnoreLabel));
+  auto run = [&](bool labelled_only) {
+    head.logits_for_labels_only = labelled_only;
+    model->zero_grad();
+    TaskOutput out = model->forward(batch);
+    out.loss.backward();
+    return std::make_pair(out, model->roberta->word_embedding_weight().grad().clone());
+  };
+  auto [sparse, sparse_grad] = run(true);
+  auto [full, full_grad] = run(false);
+  EXPECT_EQ(full.logits.sizes(), at::IntArrayRef({3, 9, 50}));
+  EXPECT_EQ(sparse.logits.size(0), batch.labels.ne(kIgnoreLabel).sum().item<int64_t>());
+  EXPECT_NEAR(sparse.loss.item<double>(), full.loss.item<double>(), 1e-6);
+  EXPECT_TRUE(torch::allclose(sparse_grad, full_grad, 1e-5, 1e-7));
+}
+
+TEST(Encoder, DropoutIsSeededAndScaled) {
+  torch::Tensor x = torch::ones({1000, 100});
+  torch::manual_seed(4);
+  torch::Tensor a = Dropout(x, 0.1, true);
+  torch::manual_seed(4);
+  torch::Tensor b = Dropout(x, 0.1, true);
+  EXPECT_TRUE(torch::equal(a, b));
+  EXPECT_FALSE(torch::equal(a, Dropout(x, 0.1, true)));
+  const double kept = a.ne(0).sum().item<double>() / x.numel();
+  EXPECT_NEAR(kept, 0.9, 0.005);
+  EXPECT_NEAR(a.max().item<double>(), 1.0 / 0.9, 1e-6);
+  torch::Tensor w = torch::ones({1000, 100}, torch::requires_grad());
+  Dropout(w, 0.1, true).sum().backward();
+  EXPECT_NEAR(w.grad().sum().item<double>() / w.numel(), 1.0, 0.02);
+  EXPECT_TRUE(torch::equal(Dropout(x, 0.1, false), x));
 }
 
 TEST(Heads, TokenClassificationLossIgnoresMinus100) {

@@ -1,1 +1,97 @@
-int main() { return 0; }
+// xstilts: command-line entry point. Parses arguments and calls the commands (cli/commands.h).
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "eval/score_command.h"
+
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+void OnInterrupt(int) {
+  if (g_cancel.exchange(true)) _exit(130);  // a second Ctrl-C: leave now (temp files are cleaned next run)
+  const char message[] = "\ninterrupted: stopping running nodes (Ctrl-C again to quit at once)\n";
+  (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
+}
+
+void AddPipelineOptions(CLI::App* command, xstilts::PipelineOptions& options) {
+  command->add_option("pipeline", options.pipeline, "pipeline YAML file")->required();
+  command->add_option("--cache", options.cache_dir, "cache directory (default: $XSTILTS_CACHE, else ~/.cache/xstilts)");
+  command->add_option("--set", options.set, "override: NODE.params.KEY=VALUE or vars.NAME=VALUE (repeatable)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"xstilts: YAML pipelines of ML experiments, run as oneTBB flow graphs over a content-addressed HDF5 cache"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "xstilts 0.1.0");
+
+  xstilts::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand("run", "run what is stale, reuse what is cached");
+  AddPipelineOptions(run_cmd, run);
+  run_cmd->add_option("-j,--jobs", run.jobs, "nodes to run at once (default: one per core)");
+  run_cmd->add_flag("--dry-run", run.dry_run, "plan and show what would run");
+  run_cmd->add_flag("-k,--keep-going", run.keep_going, "after a failure, go on with independent nodes");
+  run_cmd->add_option("--force", run.force, "run NODE even if cached (repeatable)");
+  run_cmd->add_option("--only", run.only, "run only NODE and what it needs (repeatable)");
+  run_cmd->add_flag("--json", run.json, "end with one JSON line describing every node");
+  run_cmd->add_option("--log", run.log, "run log file (JSON lines)");
+
+  xstilts::PipelineOptions status;
+  bool status_json = false;
+  CLI::App* status_cmd = app.add_subcommand("status", "show each node as cached or stale, with reasons");
+  AddPipelineOptions(status_cmd, status);
+  status_cmd->add_flag("--json", status_json, "print JSON");
+
+  xstilts::PipelineOptions explain;
+  std::string explain_node;
+  CLI::App* explain_cmd = app.add_subcommand("explain", "say what changed in a node's key since it was last built");
+  AddPipelineOptions(explain_cmd, explain);
+  explain_cmd->add_option("node", explain_node, "node name")->required();
+
+  xstilts::PipelineOptions graph;
+  std::string format = "dot";
+  CLI::App* graph_cmd = app.add_subcommand("graph", "print the pipeline's DAG");
+  AddPipelineOptions(graph_cmd, graph);
+  graph_cmd->add_option("--format", format, "dot, mermaid or json")->check(CLI::IsMember({"dot", "mermaid", "json"}));
+
+  std::string node_type;
+  bool markdown = false;
+  CLI::App* nodes_cmd = app.add_subcommand("nodes", "list node types, or describe one");
+  nodes_cmd->add_option("type", node_type, "node type to describe");
+  nodes_cmd->add_flag("--markdown", markdown, "print the node reference as Markdown");
+
+  app.add_subcommand("schema", "print the JSON Schema of pipeline files (for editors)");
+
+  xstilts::ScoreOptions score;
+  CLI::App* score_cmd = app.add_subcommand("score", "score XTREME submission files as XTREME's evaluate.py does");
+  score_cmd->add_option("--task", score.task, "xnli, pawsx, udpos, panx, xquad, mlqa, tydiqa, bucc2018, tatoeba or all")
+      ->required();
+  score_cmd->add_option("--predictions", score.predictions, "folder with <task>/test-<lang>.{tsv,json}")->required();
+  score_cmd->add_option("--labels", score.labels, "folder with the gold files in the same layout")->required();
+  score_cmd->add_flag("--json", score.json, "print one JSON object");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  if (app.got_subcommand(run_cmd)) return xstilts::RunCommand(run, &g_cancel);
+  if (app.got_subcommand(status_cmd)) return xstilts::StatusCommand(status, status_json);
+  if (app.got_subcommand(explain_cmd)) return xstilts::ExplainCommand(explain, explain_node);
+  if (app.got_subcommand(graph_cmd)) return xstilts::GraphCommand(graph, format);
+  if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
+  if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
+  if (app.got_subcommand(score_cmd)) return xstilts::RunScore(score, std::cout, std::cerr);
+  return 2;
+}

@@ -18,9 +18,9 @@ inline std::filesystem::path SharedDataDir() {
 
 }  // namespace xstilts::testing
 
-// Declares `path` = SharedDataDir()/relative, or skips the test with a message when it is missing.
-#define XSTILTS_SHARED_DATA_OR_SKIP(path, relative)                                      \
-  const std::filesystem::path path = ::xstilts::testing::SharedDataDir() / (relative);   \
-  if (!std::filesystem::exists(path))                                                    \
-  GTEST_SKIP() << "shared benchmark data not found: " << path                            \
+// Declares `var_` = SharedDataDir()/relative, or skips the test with a message when it is missing.
+#define XSTILTS_SHARED_DATA_OR_SKIP(var_, relative)                                      \
+  const std::filesystem::path var_ = ::xstilts::testing::SharedDataDir() / (relative);   \
+  if (!std::filesystem::exists(var_))                                                    \
+  GTEST_SKIP() << "shared benchmark data not found: " << var_                            \
                << " (set XSTILTS_SHARED_DATA to the shared/data folder)"

@@ -1,0 +1,30 @@
+// The subcommands of `xstilts`. Each returns the process exit code:
+// 0 ok, 1 a node failed (or the cache is unusable), 2 invalid input, 130 interrupted.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "cli/session.h"
+
+namespace xstilts {
+
+struct RunOptions : PipelineOptions {
+  int jobs = 0;                     // 0: one per core
+  bool dry_run = false;
+  bool keep_going = false;
+  std::vector<std::string> force;
+  std::vector<std::string> only;
+  bool json = false;                // last stdout line: {"nodes": [...]} 
+  std::string log;                  // run log path; default <cache>/runs/<pipeline>/run.jsonl
+};
+
+int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel);
+int StatusCommand(const PipelineOptions& options, bool json);
+int ExplainCommand(const PipelineOptions& options, const std::string& node);
+int GraphCommand(const PipelineOptions& options, const std::string& format);
+int NodesCommand(const std::string& type, bool markdown);
+int SchemaCommand();
+
+}  // namespace xstilts

@@ -1,0 +1,148 @@
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "cli/commands.h"
+#include "cli/node_runner.h"
+#include "cli/run_observer.h"
+#include "graph/executor.h"
+
+namespace xstilts {
+namespace {
+
+int DetectGpus() {
+  int n = 0;
+  while (access(("/dev/nvidia" + std::to_string(n)).c_str(), F_OK) == 0) ++n;
+  return n;
+}
+
+std::string Reasons(const NodePlan& plan) {
+  std::string text;
+  for (const std::string& r : plan.reasons) text += (text.empty() ? "" : "; ") + r;
+  return text;
+}
+
+void PrintPlan(const ResolvedPipeline& pipeline, const Plan& plan, std::FILE* out) {
+  size_t stale = plan.CountState(NodeState::kStale);
+  std::fprintf(out, "%zu nodes: %zu cached, %zu to run\n", pipeline.nodes.size(),
+               plan.CountState(NodeState::kCached), stale);
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    if (plan.nodes[i].state == NodeState::kStale) {
+      std::fprintf(out, "  %s: %s\n", pipeline.nodes[i].name.c_str(), Reasons(plan.nodes[i]).c_str());
+    }
+  }
+}
+
+}  // namespace
+
+int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
+  int exit_code = 0;
+  std::optional<Session> session = OpenSession(options, exit_code);
+  if (!session) return exit_code;
+  const ResolvedPipeline& pipeline = session->pipeline;
+  auto started = std::chrono::steady_clock::now();
+
+  PlanOptions plan_options;
+  plan_options.force = options.force;
+  plan_options.only = options.only;
+  plan_options.verify_inputs = !options.dry_run;
+  Result<Plan> planned = MakePlan(pipeline, *session->index, *session->hasher, plan_options);
+  if (!planned.ok()) {
+    std::fprintf(stderr, "error: %s\n", planned.status().message().c_str());
+    return planned.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;
+  }
+  const Plan& plan = planned.value();
+  std::FILE* human = options.json ? stderr : stdout;
+  PrintPlan(pipeline, plan, human);
+  std::fflush(human);
+
+  std::vector<bool> to_run(pipeline.nodes.size());
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) to_run[i] = plan.nodes[i].state == NodeState::kStale;
+  std::vector<NodeResult> results(pipeline.nodes.size());
+  if (options.dry_run) {
+    if (options.json) {
+      nlohmann::json nodes = nlohmann::json::array();
+      for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+        const NodePlan& p = plan.nodes[i];
+        nodes.push_back({{"name", pipeline.nodes[i].name},
+                         {"status", p.state == NodeState::kCached ? "cached" : p.state == NodeState::kStale ? "would_run" : "not_selected"},
+                         {"key", p.key},
+                         {"reasons", p.reasons}});
+      }
+      std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"dry_run", true}}.dump().c_str());
+    }
+    return 0;
+  }
+
+  ConsoleReporter console(stderr, isatty(STDERR_FILENO) && !options.json);
+  std::string log_path = options.log.empty() ? (session->store->RunDir(session->pipeline_id) / "run.jsonl").string()
+                                             : options.log;
+  JsonRunLog run_log(log_path);
+  run_log.Event({{"event", "run_start"}, {"pipeline", pipeline.file}, {"nodes", pipeline.nodes.size()},
+                 {"to_run", plan.CountState(NodeState::kStale)}});
+  RunObservers observers;
+  observers.Add(&console);
+  observers.Add(&run_log);
+  CachingNodeRunner runner(pipeline, plan, *session->store, observers, cancel);
+  ExecuteOptions exec;
+  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  exec.jobs = options.jobs > 0 ? options.jobs : cores;
+  exec.threads = cores;
+  exec.gpus = DetectGpus();
+  exec.keep_going = options.keep_going;
+  exec.cancel = cancel;
+  results = Execute(pipeline, to_run, runner, exec);
+
+  // Remember each node's key for `status` and `explain`, whatever it was built from.
+  std::map<std::string, std::string>& refs = session->index->refs();
+  bool refs_changed = false;
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    NodeOutcome o = results[i].outcome;
+    bool built = o == NodeOutcome::kRan || (o == NodeOutcome::kCached && plan.nodes[i].state != NodeState::kNotSelected);
+    if (built && refs[pipeline.nodes[i].name] != plan.nodes[i].key) {
+      refs[pipeline.nodes[i].name] = plan.nodes[i].key;
+      refs_changed = true;
+    }
+  }
+  if (refs_changed) {
+    Status written = session->store->WriteRefs(session->pipeline_id, refs);
+    if (!written.ok()) std::fprintf(stderr, "warning: %s\n", written.message().c_str());
+  }
+
+  size_t counts[5] = {0, 0, 0, 0, 0};
+  for (const NodeResult& r : results) ++counts[static_cast<int>(r.outcome)];
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  bool cancelled = cancel && cancel->load();
+  run_log.Event({{"event", "run_end"}, {"seconds", seconds}, {"ran", counts[0]}, {"cached", counts[1]},
+                 {"failed", counts[2]}, {"skipped", counts[3]}, {"cancelled", cancelled}});
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    if (results[i].outcome == NodeOutcome::kFailed) {
+      std::fprintf(stderr, "error: %s\n", results[i].message.c_str());
+    }
+  }
+  std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu in %s\n",
+               cancelled ? "interrupted" : counts[2] ? "failed" : "done", counts[0], counts[1], counts[2],
+               counts[3] + counts[4], FormatDuration(seconds).c_str());
+  if (options.json) {
+    nlohmann::json nodes = nlohmann::json::array();
+    for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+      NodeOutcome o = results[i].outcome;
+      if (o == NodeOutcome::kCancelled) o = NodeOutcome::kSkipped;
+      if (plan.nodes[i].state == NodeState::kNotSelected) continue;
+      nlohmann::json node = {{"name", pipeline.nodes[i].name},
+                             {"status", OutcomeName(o)},
+                             {"key", plan.nodes[i].key},
+                             {"seconds", results[i].seconds}};
+      if (!results[i].message.empty()) node["message"] = results[i].message;
+      nodes.push_back(node);
+    }
+    std::fflush(stderr);
+    std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}}.dump().c_str());
+  }
+  if (cancelled) return 130;
+  return counts[2] ? 1 : 0;
+}
+
+}  // namespace xstilts

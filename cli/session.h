@@ -1,0 +1,52 @@
+// Session: what every pipeline command starts with: the pipeline loaded, expanded and resolved
+// (diagnostics printed, exit code 2 on errors), the cache opened, and a planner view of it.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "data/artifact_store.h"
+#include "data/cached_file_hasher.h"
+#include "graph/plan.h"
+#include "graph/resolve.h"
+
+namespace xstilts {
+
+struct PipelineOptions {
+  std::string pipeline;             // the YAML file
+  std::string cache_dir;            // --cache; empty: DefaultCacheDir()
+  std::vector<std::string> set;     // --set K=V
+};
+
+// The planner's view of an ArtifactStore plus the pipeline's last-built references.
+class StoreIndex : public ArtifactIndex {
+ public:
+  StoreIndex(ArtifactStore& store, std::string pipeline_id);
+  bool Has(const std::string& key) override;
+  Status Verify(const std::string& key) override;
+  std::optional<nlohmann::json> Components(const std::string& key) override;
+  std::optional<std::string> LastKey(const std::string& node) override;
+  std::map<std::string, std::string>& refs() { return refs_; }
+
+ private:
+  ArtifactStore& store_;
+  std::map<std::string, std::string> refs_;
+};
+
+struct Session {
+  ResolvedPipeline pipeline;
+  std::unique_ptr<ArtifactStore> store;
+  std::string pipeline_id;
+  std::unique_ptr<CachedFileHasher> hasher;
+  std::unique_ptr<StoreIndex> index;
+};
+
+// Loads everything; on failure prints the reason to stderr and returns the exit code in `exit_code`.
+std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_code);
+
+// Loads and resolves only (no cache): for `graph` and validation.
+std::optional<ResolvedPipeline> LoadResolved(const PipelineOptions& options, int& exit_code);
+
+}  // namespace xstilts

@@ -1,0 +1,109 @@
+#include "eval/score_tasks.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace xstilts {
+namespace {
+
+std::vector<std::string> SplitCommas(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) out.push_back(item);
+  return out;
+}
+
+std::size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::vector<std::string> TaskInfo::metric_names() const {
+  switch (metric) {
+    case TaskMetric::kAccuracy:
+      return {"accuracy"};
+    case TaskMetric::kSeqevalF1:
+    case TaskMetric::kBuccF1:
+      return {"f1", "precision", "recall"};
+    case TaskMetric::kSquad:
+    case TaskMetric::kMlqa:
+      return {"exact_match", "f1"};
+  }
+  return {};
+}
+
+std::string TaskInfo::extension() const { return format == TaskFormat::kQa ? "json" : "tsv"; }
+
+const std::vector<TaskInfo>& XtremeTasks() {
+  static const std::vector<TaskInfo> kTasks = {
+      {"pawsx", "classification", TaskFormat::kLabels, TaskMetric::kAccuracy,
+       SplitCommas("de,en,es,fr,ja,ko,zh")},
+      {"xnli", "classification", TaskFormat::kLabels, TaskMetric::kAccuracy,
+       SplitCommas("ar,bg,de,el,en,es,fr,hi,ru,sw,th,tr,ur,vi,zh")},
+      {"panx", "tagging", TaskFormat::kTags, TaskMetric::kSeqevalF1,
+       SplitCommas("ar,he,vi,id,jv,ms,tl,eu,ml,ta,te,af,nl,en,de,el,bn,hi,mr,ur,fa,fr,it,pt,es,bg,"
+                   "ru,ja,ka,ko,th,sw,yo,my,zh,kk,tr,et,fi,hu")},
+      {"udpos", "tagging", TaskFormat::kTags, TaskMetric::kSeqevalF1,
+       SplitCommas("af,ar,bg,de,el,en,es,et,eu,fa,fi,fr,he,hi,hu,id,it,ja,kk,ko,mr,nl,pt,ru,ta,te,"
+                   "th,tl,tr,ur,vi,yo,zh")},
+      {"bucc2018", "retrieval", TaskFormat::kPairs, TaskMetric::kBuccF1,
+       SplitCommas("de,fr,ru,zh")},
+      {"tatoeba", "retrieval", TaskFormat::kIndices, TaskMetric::kAccuracy,
+       SplitCommas("ar,he,vi,id,jv,tl,eu,ml,ta,te,af,nl,de,el,bn,hi,mr,ur,fa,fr,it,pt,es,bg,ru,ja,"
+                   "ka,ko,th,sw,zh,kk,tr,et,fi,hu")},
+      {"xquad", "qa", TaskFormat::kQa, TaskMetric::kSquad,
+       SplitCommas("en,es,de,el,ru,tr,ar,vi,th,zh,hi")},
+      {"mlqa", "qa", TaskFormat::kQa, TaskMetric::kMlqa, SplitCommas("en,es,de,ar,hi,vi,zh")},
+      {"tydiqa", "qa", TaskFormat::kQa, TaskMetric::kSquad,
+       SplitCommas("en,ar,bn,fi,id,ko,ru,sw,te")},
+  };
+  return kTasks;
+}
+
+const TaskInfo* FindTask(const std::string& name) {
+  for (const TaskInfo& task : XtremeTasks()) {
+    if (task.name == name) return &task;
+  }
+  return nullptr;
+}
+
+const std::vector<TaskGroup>& XtremeGroups() {
+  static const std::vector<TaskGroup> kGroups = {
+      {"classification", {"pawsx", "xnli"}},
+      {"tagging", {"udpos", "panx"}},
+      {"qa", {"xquad", "mlqa", "tydiqa"}},
+      {"retrieval", {"bucc2018", "tatoeba"}},
+  };
+  return kGroups;
+}
+
+std::string SuggestTask(const std::string& name) {
+  std::string best;
+  std::size_t best_distance = 3;
+  std::vector<std::string> names;
+  for (const TaskInfo& task : XtremeTasks()) names.push_back(task.name);
+  names.push_back("all");
+  for (const std::string& candidate : names) {
+    const std::size_t d = EditDistance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+}  // namespace xstilts

@@ -1,0 +1,57 @@
+// Executor: runs the nodes a Plan marked stale as a oneTBB flow graph.
+//
+// Independent nodes run in parallel (at most `jobs` at once). Each node holds resource tokens
+// while it runs: `threads` of the executor's cores and `gpus` of its GPUs, so bodies never
+// oversubscribe the cores and never share a GPU. A failed node marks its descendants skipped;
+// without keep_going, nodes not yet started are skipped too. Cancellation (Ctrl-C) lets running
+// bodies observe `cancel` and stop; nothing new starts.
+//
+// The executor knows nothing of the cache: a NodeRunner does the work of one node (ninja's
+// CommandRunner split), so tests can run the scheduling logic with a fake runner.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "graph/resolve.h"
+
+namespace xstilts {
+
+enum class NodeOutcome { kRan, kCached, kFailed, kSkipped, kCancelled };
+const char* OutcomeName(NodeOutcome outcome);  // "ran", "cached", "failed", "skipped", "cancelled"
+
+struct NodeResult {
+  NodeOutcome outcome = NodeOutcome::kSkipped;
+  std::string message;  // why it failed or was skipped
+  double seconds = 0;
+};
+
+struct GrantedResources {
+  int threads = 1;
+  int gpus = 0;
+  std::vector<int> gpu_ids;
+};
+
+class NodeRunner {
+ public:
+  virtual ~NodeRunner() = default;
+  // Does the work of pipeline node `node`. Called on a worker thread, concurrently for independent
+  // nodes; must not throw.
+  virtual NodeResult Run(size_t node, const GrantedResources& granted) = 0;
+};
+
+struct ExecuteOptions {
+  int jobs = 1;                   // nodes running at once
+  int threads = 1;                // cores shared by all running nodes
+  int gpus = 0;                   // GPUs shared by all running nodes
+  bool keep_going = false;        // after a failure, go on with nodes that do not depend on it
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Runs the nodes with run[i] set; the others count as cached inputs. Returns a result per node
+// (kCached for the ones not run).
+std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vector<bool>& run,
+                                NodeRunner& runner, const ExecuteOptions& options);
+
+}  // namespace xstilts

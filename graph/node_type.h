@@ -1,0 +1,116 @@
+// NodeType: the self-description of one kind of pipeline node, and NodeContext, what its body sees.
+//
+// Each node type lives in one file under nodes/ and registers a NodeType with
+// XSTILTS_REGISTER_NODE_TYPE (graph/registry.h). The descriptor drives validation of pipeline
+// files, `xstilts nodes`, `xstilts schema`, the generated node reference and the cache key.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace xstilts {
+
+enum class ParamType { kString, kInt, kFloat, kBool, kStringList, kIntList, kFloatList, kMap, kAny };
+const char* ParamTypeName(ParamType type);  // "string", "int", "list of strings", ...
+
+struct ParamSpec {
+  std::string name;
+  ParamType type = ParamType::kString;
+  nlohmann::json default_value;  // null: the parameter is required
+  std::string doc;
+  std::vector<std::string> choices;  // for strings: the allowed values (empty: any)
+  bool in_key = true;                // false for settings that cannot change the result (e.g. log cadence)
+  bool required() const { return default_value.is_null(); }
+};
+
+struct PortSpec {
+  std::string name;
+  std::string kind;  // artifact kind, e.g. "files", "examples", "tokens", "model", "metrics"
+  std::string doc;
+  bool optional = false;
+  bool many = false;  // accepts a list of references (fan-in), e.g. a report over many evaluations
+};
+
+struct Resources {
+  int threads = 1;  // cores the body may use; 0 = all the executor has
+  int gpus = 0;
+};
+
+// What the cost accounting records for a node (issue: compute accounting). Bodies fill what they
+// know; the runner adds wall/cpu time and peak RSS.
+struct NodeCost {
+  double tokens = 0;
+  double flops = 0;
+  double parameters = 0;
+  std::string device = "cpu";
+};
+
+// What a running node body sees. Created by the runner; valid only during the call.
+class NodeContext {
+ public:
+  virtual ~NodeContext() = default;
+  virtual const std::string& node_name() const = 0;
+  virtual const nlohmann::json& params() const = 0;  // typed, defaults filled in
+  // Artifact files of an input port (one per reference; empty for an unconnected optional port).
+  virtual std::vector<std::filesystem::path> inputs(const std::string& port) const = 0;
+  std::filesystem::path input(const std::string& port) const;  // exactly one; throws otherwise
+  // The input ports that are connected, in the type's order (open ports by name).
+  virtual std::vector<std::string> input_ports() const = 0;
+  // Where to write the artifact of an output port: an HDF5 file in a private temp directory.
+  virtual std::filesystem::path output(const std::string& port) const = 0;
+  // A private, empty directory for the body's temporary files, removed after the node ends.
+  virtual std::filesystem::path scratch_dir() const = 0;
+  // A directory that survives an interrupted run of this same key (for training checkpoints).
+  virtual std::filesystem::path resume_dir() const = 0;
+  // The pipeline file's directory: relative paths in params are relative to it.
+  virtual std::filesystem::path base_dir() const = 0;
+  virtual int threads() const = 0;
+  virtual bool cancelled() const = 0;
+  // fraction in [0,1] or < 0 when unknown; message is short ("step 40/100 loss 0.52").
+  virtual void Progress(double fraction, const std::string& message) = 0;
+  virtual void Log(const std::string& line) = 0;
+  virtual NodeCost& cost() = 0;
+};
+
+// Hashes files for cache keys, reusing earlier hashes of unchanged files (size + mtime + inode).
+class FileHasher {
+ public:
+  virtual ~FileHasher() = default;
+  // SHA-256 hex of the file's content; for a directory, of its sorted (relative path, hash) list.
+  // Throws std::runtime_error naming the path when it cannot be read.
+  virtual std::string Hash(const std::filesystem::path& path) = 0;
+};
+
+struct NodeType {
+  std::string name;
+  std::string summary;
+  std::string example;  // a YAML snippet declaring one node of this type
+  int version = 1;      // bump when the body's output changes for the same params and inputs
+  std::vector<PortSpec> inputs;
+  // Accepts input ports of any name besides `inputs` (each of kind "any", one or more artifacts);
+  // `exec` uses this so a script can name its inputs.
+  bool open_inputs = false;
+  std::vector<PortSpec> outputs;  // the first is the default port of a `node` reference
+  std::vector<ParamSpec> params;
+  Resources resources;
+  // Runs the node. Throws InputError for bad user data and std::exception for other failures.
+  std::function<void(NodeContext&)> run;
+  // Optional: key content beyond params and inputs (e.g. hashes of external files named in params;
+  // relative paths are relative to `base_dir`, the pipeline file's directory).
+  std::function<nlohmann::json(const nlohmann::json& params, const std::filesystem::path& base_dir,
+                               FileHasher& hasher)>
+      extra_key;
+
+  const ParamSpec* FindParam(const std::string& param) const;
+  // Declared input port, or for open_inputs types a synthesized "any" port; nullptr if neither.
+  const PortSpec* FindInput(const std::string& port) const;
+  const PortSpec* FindOutput(const std::string& port) const;
+};
+
+}  // namespace xstilts

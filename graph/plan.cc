@@ -1,0 +1,100 @@
+#include "graph/plan.h"
+
+#include <set>
+
+#include "graph/cache_key.h"
+#include "graph/diagnostics.h"
+
+namespace xstilts {
+namespace {
+
+Result<std::vector<size_t>> NodeIndices(const ResolvedPipeline& pipeline, const std::vector<std::string>& names,
+                                        const char* flag) {
+  std::vector<size_t> out;
+  std::vector<std::string> all;
+  for (const ResolvedNode& n : pipeline.nodes) all.push_back(n.name);
+  for (const std::string& name : names) {
+    std::optional<size_t> i = pipeline.Find(name);
+    if (!i) {
+      return Status::Error(ErrorKind::kInvalidInput,
+                           std::string(flag) + " names unknown node '" + name + "'" + DidYouMean(name, all));
+    }
+    out.push_back(*i);
+  }
+  return out;
+}
+
+// Why a node whose key has no entry must run.
+std::vector<std::string> MissReasons(const ResolvedPipeline& pipeline, size_t i, const NodePlan& plan,
+                                     ArtifactIndex& index) {
+  std::optional<std::string> last = index.LastKey(pipeline.nodes[i].name);
+  if (!last) return {"never built"};
+  if (*last == plan.key) return {"cache entry missing (deleted or moved aside)"};
+  std::optional<nlohmann::json> before = index.Components(*last);
+  if (!before) return {"key changed since the last run, whose entry is gone"};
+  std::vector<std::string> changes = DescribeKeyChange(*before, plan.components, pipeline, i);
+  if (changes.empty()) changes.push_back("key changed");
+  return changes;
+}
+
+}  // namespace
+
+size_t Plan::CountState(NodeState state) const {
+  size_t n = 0;
+  for (const NodePlan& p : nodes) n += p.state == state;
+  return n;
+}
+
+Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, FileHasher& hasher,
+                      const PlanOptions& options) {
+  Result<std::vector<size_t>> forced = NodeIndices(pipeline, options.force, "--force");
+  if (!forced.ok()) return forced.status();
+  Result<std::vector<size_t>> only = NodeIndices(pipeline, options.only, "--only");
+  if (!only.ok()) return only.status();
+  std::set<size_t> forced_set(forced->begin(), forced->end());
+  std::vector<bool> selected(pipeline.nodes.size(), only->empty());
+  for (size_t i : pipeline.Ancestors(*only)) selected[i] = true;
+
+  Plan plan;
+  plan.nodes.resize(pipeline.nodes.size());
+  std::vector<std::string> keys(pipeline.nodes.size());
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    NodePlan& p = plan.nodes[i];
+    try {
+      p.components = KeyComponents(pipeline, i, keys, hasher);
+    } catch (const std::exception& e) {
+      return Status::Error(ErrorKind::kInvalidInput, pipeline.nodes[i].Describe() + ": " + e.what());
+    }
+    p.key = keys[i] = KeyOf(p.components);
+    if (!selected[i]) {
+      p.state = index.Has(p.key) ? NodeState::kCached : NodeState::kNotSelected;
+    } else if (forced_set.count(i)) {
+      p.state = NodeState::kStale;
+      p.reasons = {"forced (--force)"};
+    } else if (index.Has(p.key)) {
+      p.state = NodeState::kCached;
+    } else {
+      p.state = NodeState::kStale;
+      p.reasons = MissReasons(pipeline, i, p, index);
+    }
+  }
+  // A stale node reads its inputs: check their checksums now, so that a corrupt entry is rebuilt
+  // rather than read. Reverse topological order lets a newly stale input have its inputs checked too.
+  if (options.verify_inputs) {
+    for (size_t i = pipeline.nodes.size(); i-- > 0;) {
+      if (plan.nodes[i].state != NodeState::kStale) continue;
+      for (size_t d : pipeline.nodes[i].deps) {
+        NodePlan& input = plan.nodes[d];
+        if (input.state != NodeState::kCached) continue;
+        Status verified = index.Verify(input.key);
+        if (!verified.ok()) {
+          input.state = NodeState::kStale;
+          input.reasons = {"cache entry corrupt, moved aside: " + verified.message()};
+        }
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace xstilts

@@ -1,0 +1,58 @@
+// Plan: decides, for every node of a resolved pipeline, whether its cached artifact can be used
+// or it must run, and why. Like ninja's Plan, it decides and does not run anything; the
+// Executor (graph/executor.h) runs what the plan marks.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "graph/node_type.h"
+#include "graph/resolve.h"
+#include "graph/status.h"
+
+namespace xstilts {
+
+// The planner's view of the cache. The artifact store implements it (data/artifact_store.h);
+// tests use an in-memory fake.
+class ArtifactIndex {
+ public:
+  virtual ~ArtifactIndex() = default;
+  // A complete entry exists (cheap: metadata present, artifact sizes as recorded).
+  virtual bool Has(const std::string& key) = 0;
+  // Full check of the entry's checksums. A corrupt entry is moved aside and an error returned.
+  virtual Status Verify(const std::string& key) = 0;
+  // The key components recorded in an entry's metadata, if the entry exists.
+  virtual std::optional<nlohmann::json> Components(const std::string& key) = 0;
+  // The key this pipeline's node had when it last ran or was found cached.
+  virtual std::optional<std::string> LastKey(const std::string& node) = 0;
+};
+
+enum class NodeState { kCached, kStale, kNotSelected };
+
+struct NodePlan {
+  std::string key;
+  nlohmann::json components;
+  NodeState state = NodeState::kStale;
+  std::vector<std::string> reasons;  // why it is stale
+};
+
+struct PlanOptions {
+  std::vector<std::string> force;  // run these even if cached
+  std::vector<std::string> only;   // run only these and what they need
+  bool verify_inputs = true;       // checksum cached artifacts that stale nodes will read
+};
+
+struct Plan {
+  std::vector<NodePlan> nodes;  // parallel to ResolvedPipeline::nodes
+  size_t CountState(NodeState state) const;
+};
+
+// Computes keys in topological order, looks each up, and gives stale nodes their reasons.
+// Fails (kInvalidInput) when a --force/--only name is unknown or an external file cannot be hashed.
+Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, FileHasher& hasher,
+                      const PlanOptions& options);
+
+}  // namespace xstilts

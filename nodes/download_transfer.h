@@ -1,0 +1,55 @@
+// One HTTP(S) transfer with libcurl into a partial file that may already hold a prefix of the
+// content: the download node (nodes/download.cc) calls it once per attempt and decides about
+// mirrors, retries and checksums.
+//
+// Resuming: when `file` is not empty, the request carries `Range: bytes=<size>-`. A 206 reply
+// whose Content-Range starts at that offset is appended; a 200 reply (a server that ignores
+// Range) truncates the file and writes the whole body from byte 0; a 416 reply is reported as
+// kRangeNotSatisfiable with the file untouched (the caller checks whether it is already complete).
+// Bytes received before a dropped connection stay in the file, so the next call continues there.
+//
+// Threads: any thread; each call uses its own curl handle. Fails by returning an outcome, never
+// by throwing, except when the partial file cannot be opened or written (std::runtime_error).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace xstilts {
+
+struct TransferOptions {
+  std::string url;             // http:// or https:// (other schemes are refused by curl)
+  std::filesystem::path file;  // the partial file; created if missing
+  // Abort when no byte arrives for this many seconds (also the connect timeout). 0: no limit.
+  double stall_timeout_seconds = 0;
+  // Polled during the transfer (at least once a second); true aborts it with kCancelled.
+  std::function<bool()> cancelled;
+  // Bytes of the whole file present so far and its total size (-1 while unknown).
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+enum class TransferOutcome {
+  kComplete,             // the server sent the rest of the file (its checksum is not checked here)
+  kHttpError,            // a reply status >= 400 other than 416; the file is untouched
+  kRangeNotSatisfiable,  // 416 to our Range request: the file may already be complete
+  kNetworkError,         // connect failure, timeout, dropped connection, malformed reply
+  kCancelled,
+};
+
+struct TransferResult {
+  TransferOutcome outcome = TransferOutcome::kNetworkError;
+  long http_status = 0;        // the final reply's status (0 when none arrived)
+  std::string error;           // for failures: curl's detail or "HTTP 404"
+  int64_t resumed_from = 0;    // the offset the server continued from (0: the body started at byte 0)
+  int64_t bytes_received = 0;  // body bytes written to the file by this call
+  std::string range_sent;      // the Range header value sent ("" when the file was empty)
+};
+
+TransferResult FetchToFile(const TransferOptions& options);
+
+// True for failures worth retrying on the same URL: network errors and HTTP 408, 429, 5xx.
+bool IsTransient(const TransferResult& result);
+
+}  // namespace xstilts

@@ -1,0 +1,187 @@
+#include "graph/plan.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "graph/cache_key.h"
+#include "tests/graph/test_registry.h"
+
+namespace xstilts {
+namespace {
+
+// An in-memory cache: keys with their components, and the last key of each node.
+class FakeIndex : public ArtifactIndex {
+ public:
+  bool Has(const std::string& key) override { return entries.count(key) > 0; }
+  Status Verify(const std::string& key) override {
+    ++verified;
+    if (corrupt.count(key)) {
+      entries.erase(key);
+      return Status::Error(ErrorKind::kCorrupt, "checksum mismatch");
+    }
+    return Status::Ok();
+  }
+  std::optional<nlohmann::json> Components(const std::string& key) override {
+    auto it = entries.find(key);
+    if (it == entries.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::string> LastKey(const std::string& node) override {
+    auto it = last.find(node);
+    if (it == last.end()) return std::nullopt;
+    return it->second;
+  }
+  // Records a plan as fully built.
+  void Build(const ResolvedPipeline& p, const Plan& plan) {
+    for (size_t i = 0; i < p.nodes.size(); ++i) {
+      entries[plan.nodes[i].key] = plan.nodes[i].components;
+      last[p.nodes[i].name] = plan.nodes[i].key;
+    }
+  }
+  std::map<std::string, nlohmann::json> entries;
+  std::map<std::string, std::string> last;
+  std::set<std::string> corrupt;
+  int verified = 0;
+};
+
+class NoFiles : public FileHasher {
+ public:
+  std::string Hash(const std::filesystem::path& path) override { return "h:" + path.string(); }
+};
+
+ResolvedPipeline Load(const std::string& text, std::vector<Override> overrides = {}) {
+  Diagnostics diagnostics;
+  auto spec = ParsePipeline(text, "p.yaml", overrides, diagnostics);
+  std::optional<ResolvedPipeline> pipeline;
+  if (spec) pipeline = Resolve(*spec, testing::TestRegistry(), diagnostics);
+  EXPECT_TRUE(pipeline) << diagnostics.Render();
+  return pipeline ? *pipeline : ResolvedPipeline();
+}
+
+const char kPipeline[] = R"(
+nodes:
+  src:
+    type: source
+    params: {path: a.txt}
+  other:
+    type: source
+    params: {path: b.txt}
+  model:
+    type: train
+    inputs: {data: src}
+  eval:
+    type: evaluate
+    inputs: {model: model, data: other}
+)";
+
+Plan MakeOrDie(const ResolvedPipeline& p, FakeIndex& index, PlanOptions options = {}) {
+  NoFiles hasher;
+  Result<Plan> plan = MakePlan(p, index, hasher, options);
+  EXPECT_TRUE(plan.ok()) << plan.status().message();
+  return plan.ok() ? plan.value() : Plan();
+}
+
+std::vector<std::string> Stale(const ResolvedPipeline& p, const Plan& plan) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < p.nodes.size(); ++i) {
+    if (plan.nodes[i].state == NodeState::kStale) names.push_back(p.nodes[i].name);
+  }
+  return names;
+}
+
+TEST(Plan, EverythingIsNewAtFirstAndCachedAfterwards) {
+  FakeIndex index;
+  ResolvedPipeline p = Load(kPipeline);
+  Plan first = MakeOrDie(p, index);
+  EXPECT_EQ(Stale(p, first).size(), 4u);
+  EXPECT_EQ(first.nodes[0].reasons, (std::vector<std::string>{"never built"}));
+  index.Build(p, first);
+  EXPECT_TRUE(Stale(p, MakeOrDie(p, index)).empty());
+}
+
+TEST(Plan, ParamChangeMakesExactlyItsDescendantsStaleWithReasons) {
+  FakeIndex index;
+  ResolvedPipeline p = Load(kPipeline);
+  index.Build(p, MakeOrDie(p, index));
+  ResolvedPipeline changed = Load(kPipeline, {Override{"model.params.learning_rate", "1e-5"}});
+  Plan plan = MakeOrDie(changed, index);
+  EXPECT_EQ(Stale(changed, plan), (std::vector<std::string>{"model", "eval"}));
+  EXPECT_EQ(plan.nodes[*changed.Find("model")].reasons,
+            (std::vector<std::string>{"params.learning_rate: 3e-05 -> 1e-05"}));
+  EXPECT_EQ(plan.nodes[*changed.Find("eval")].reasons,
+            (std::vector<std::string>{"input 'model' changed (from model)"}));
+}
+
+TEST(Plan, KeyIgnoresNodeNamesAndSettingsOutsideTheKey) {
+  FakeIndex index;
+  ResolvedPipeline p = Load(kPipeline);
+  Plan a = MakeOrDie(p, index);
+  ResolvedPipeline renamed = Load(R"(
+nodes:
+  text:
+    type: source
+    params: {path: a.txt}
+  m:
+    type: train
+    inputs: {data: text}
+    params: {verbose: true}
+)");
+  Plan b = MakeOrDie(renamed, index);
+  EXPECT_EQ(a.nodes[*p.Find("src")].key, b.nodes[*renamed.Find("text")].key);
+  EXPECT_EQ(a.nodes[*p.Find("model")].key, b.nodes[*renamed.Find("m")].key);
+}
+
+TEST(Plan, ForceAndOnlySelectNodes) {
+  FakeIndex index;
+  ResolvedPipeline p = Load(kPipeline);
+  index.Build(p, MakeOrDie(p, index));
+  PlanOptions force;
+  force.force = {"model"};
+  Plan forced = MakeOrDie(p, index, force);
+  EXPECT_EQ(Stale(p, forced), (std::vector<std::string>{"model"}));
+  EXPECT_EQ(forced.nodes[*p.Find("model")].reasons, (std::vector<std::string>{"forced (--force)"}));
+
+  FakeIndex empty;
+  PlanOptions only;
+  only.only = {"model"};
+  Plan partial = MakeOrDie(p, empty, only);
+  EXPECT_EQ(Stale(p, partial), (std::vector<std::string>{"src", "model"}));
+  EXPECT_EQ(partial.nodes[*p.Find("eval")].state, NodeState::kNotSelected);
+
+  NoFiles hasher;
+  PlanOptions unknown;
+  unknown.force = {"modle"};
+  Result<Plan> bad = MakePlan(p, index, hasher, unknown);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(), "--force names unknown node 'modle'; did you mean 'model'?");
+}
+
+TEST(Plan, CorruptInputOfAStaleNodeIsRebuilt) {
+  FakeIndex index;
+  ResolvedPipeline p = Load(kPipeline);
+  Plan built = MakeOrDie(p, index);
+  index.Build(p, built);
+  index.corrupt.insert(built.nodes[*p.Find("model")].key);
+  ResolvedPipeline changed = Load(kPipeline, {Override{"eval.params.language", "de"}});
+  Plan plan = MakeOrDie(changed, index);
+  EXPECT_EQ(Stale(changed, plan), (std::vector<std::string>{"model", "eval"}));
+  EXPECT_EQ(plan.nodes[*changed.Find("model")].reasons,
+            (std::vector<std::string>{"cache entry corrupt, moved aside: checksum mismatch"}));
+  EXPECT_EQ(index.verified, 3);  // model and other for eval, then src for the now-stale model
+}
+
+TEST(CacheKey, DescribesVersionAndFileChanges) {
+  ResolvedPipeline p = Load(kPipeline);
+  nlohmann::json before = {{"type", "train"}, {"version", 2}, {"params", {{"epochs", 3}}},
+                           {"inputs", nlohmann::json::object()}, {"extra", {{"files", {{"run.sh", "aa"}}}}}};
+  nlohmann::json after = before;
+  after["version"] = 3;
+  after["extra"]["files"]["run.sh"] = "bb";
+  EXPECT_EQ(DescribeKeyChange(before, after, p, 2),
+            (std::vector<std::string>{"type version 2 -> 3", "file run.sh changed"}));
+}
+
+}  // namespace
+}  // namespace xstilts

@@ -1,0 +1,277 @@
+// End-to-end tests of `xstilts run/status/explain` on real pipelines of exec nodes.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+// a -> b -> c and a -> d; each node appends its name to ran.log (outside the cache) so the test
+// sees exactly which bodies executed.
+const char kChain[] = R"(
+vars:
+  greeting: hello
+nodes:
+  a:
+    type: exec
+    params:
+      cmd: ["sh", "-c", "echo a >> ran.log; echo ${greeting} > $XSTILTS_OUT/a.txt"]
+  b:
+    type: exec
+    inputs: {in: a}
+    params:
+      cmd: ["sh", "-c", "echo b >> ran.log; tr a-z A-Z < $XSTILTS_IN_in/a.txt > $XSTILTS_OUT/b.txt"]
+  c:
+    type: exec
+    inputs: {in: b}
+    params:
+      cmd: ["sh", "-c", "echo c >> ran.log; cat $XSTILTS_IN_in/b.txt $XSTILTS_IN_in/b.txt > $XSTILTS_OUT/c.txt"]
+  d:
+    type: exec
+    inputs: {in: a}
+    params:
+      cmd: ["sh", "-c", "echo d >> ran.log; wc -c < $XSTILTS_IN_in/a.txt > $XSTILTS_OUT/d.txt"]
+      env: {SUFFIX: x}
+)";
+
+TEST(CliRun, ReRunAfterAChangeRecomputesExactlyTheDescendants) {
+  CliHarness h("incremental");
+  h.Write("p.yaml", kChain);
+  CliResult first = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.Statuses(), (std::map<std::string, std::string>{{"a", "ran"}, {"b", "ran"}, {"c", "ran"}, {"d", "ran"}}));
+
+  fs::remove(h.dir() / "ran.log");
+  CliResult again = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "cached"}, {"d", "cached"}}));
+  EXPECT_FALSE(fs::exists(h.dir() / "ran.log"));
+
+  CliResult changed = h.Run({"run", "p.yaml", "--json", "--set", "b.params.env={X: 1}"});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_EQ(changed.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "ran"}, {"c", "ran"}, {"d", "cached"}}));
+  EXPECT_EQ(h.Read("ran.log"), "b\nc\n");
+  EXPECT_NE(changed.err.find("b: params.env.X: (unset) -> 1"), std::string::npos) << changed.err;
+}
+
+TEST(CliRun, StatusAndExplainNameWhatChanged) {
+  CliHarness h("explain");
+  h.Write("p.yaml", kChain);
+  ASSERT_EQ(h.Run({"run", "p.yaml"}).exit_code, 0);
+  CliResult status = h.Run({"status", "p.yaml", "--set", "vars.greeting=bonjour"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.out,
+            "4 nodes: 0 cached, 4 stale\n"
+            "  stale   a: params.cmd: [\"sh\",\"-c\",\"echo a >> ran.log; echo hello > $XSTILTS_OUT/a.txt\"] -> "
+            "[\"sh\",\"-c\",\"echo a >> ran.log; echo bonjour > $XSTILTS_OUT/a.txt\"]\n"
+            "  stale   b: input 'in' changed (from a)\n"
+            "  stale   c: input 'in' changed (from b)\n"
+            "  stale   d: input 'in' changed (from a)\n");
+  CliResult explain = h.Run({"explain", "p.yaml", "d", "--set", "d.params.env={SUFFIX: y}"});
+  ASSERT_EQ(explain.exit_code, 0) << explain.err;
+  EXPECT_NE(explain.out.find("    params.env.SUFFIX: \"x\" -> \"y\"\n"), std::string::npos) << explain.out;
+}
+
+TEST(CliRun, InvalidPipelineExitsWithTwoAndRunsNothing) {
+  CliHarness h("invalid");
+  h.Write("p.yaml", "nodes:\n  a:\n    type: exce\n    params: {cmd: [\"touch\", \"ran\"]}\n");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "p.yaml:3:11: error: unknown node type 'exce'; did you mean 'exec'? (`xstilts nodes` lists them)\n"
+                   "      type: exce\n"
+                   "            ^\n");
+  EXPECT_FALSE(fs::exists(h.dir() / "ran"));
+}
+
+TEST(CliRun, FailingNodeShowsItsStderrAndSkipsDescendants) {
+  CliHarness h("failing");
+  h.Write("p.yaml", R"(
+nodes:
+  bad:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo something broke >&2; exit 3"]}
+  after:
+    type: exec
+    inputs: {in: bad}
+    params: {cmd: ["true"]}
+  independent:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo ok > $XSTILTS_OUT/ok.txt"]}
+)");
+  CliResult r = h.Run({"run", "p.yaml", "--json", "--keep-going", "-j", "1"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"bad", "failed"}, {"after", "skipped"}, {"independent", "ran"}}));
+  EXPECT_NE(r.err.find("error: node 'bad' (p.yaml:3:3): command exited with status 3; stderr ends with:\nsomething broke"),
+            std::string::npos)
+      << r.err;
+  CliResult again = h.Run({"run", "p.yaml", "--json"});
+  EXPECT_EQ(again.Statuses()["bad"], "failed");  // a failure is never cached
+  EXPECT_EQ(again.Statuses()["independent"], "cached");
+}
+
+// The node blocks on its first attempt (until killed) and finishes on later ones.
+const char kBlocking[] = R"(
+nodes:
+  slow:
+    type: exec
+    params:
+      cmd: ["sh", "-c", "if [ ! -f started ]; then echo $$ > started; exec sleep 60; fi; echo done > $XSTILTS_OUT/r.txt"]
+  after:
+    type: exec
+    inputs: {in: slow}
+    params: {cmd: ["sh", "-c", "cp $XSTILTS_IN_in/r.txt $XSTILTS_OUT/"]}
+)";
+
+size_t CountEntries(const fs::path& dir) {
+  if (!fs::exists(dir)) return 0;
+  size_t n = 0;
+  for (auto it = fs::recursive_directory_iterator(dir); it != fs::recursive_directory_iterator(); ++it) {
+    n += it->path().filename() == "meta.json";
+  }
+  return n;
+}
+
+TEST(CliRun, KillDashNineMidNodeLeavesNothingThatLooksFinished) {
+  CliHarness h("sigkill");
+  h.Write("p.yaml", kBlocking);
+  pid_t pid = h.Start({"run", "p.yaml"}, "killed");
+  ASSERT_TRUE(h.WaitForFile("started", 20));
+  ::kill(pid, SIGKILL);
+  CliResult killed = h.Wait(pid, "killed");
+  EXPECT_EQ(killed.exit_code, 128 + SIGKILL);
+  ::kill(std::stoi(h.Read("started")), SIGKILL);  // the orphaned command
+  EXPECT_EQ(CountEntries(h.cache() / "entries"), 0u);
+  EXPECT_FALSE(fs::is_empty(h.cache() / "tmp"));  // the half-built node is left in tmp/ only
+
+  CliResult rerun = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_EQ(rerun.Statuses(), (std::map<std::string, std::string>{{"slow", "ran"}, {"after", "ran"}}));
+  EXPECT_TRUE(fs::is_empty(h.cache() / "tmp"));
+}
+
+TEST(CliRun, CtrlCCancelsCleanlyWithExitCode130) {
+  CliHarness h("sigint");
+  h.Write("p.yaml", kBlocking);
+  pid_t pid = h.Start({"run", "p.yaml"}, "interrupted");
+  ASSERT_TRUE(h.WaitForFile("started", 20));
+  ::kill(pid, SIGINT);
+  CliResult r = h.Wait(pid, "interrupted");
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.out.find("interrupted: ran 0, cached 0, failed 0, skipped 2"), std::string::npos) << r.out;
+  EXPECT_EQ(CountEntries(h.cache() / "entries"), 0u);
+  EXPECT_TRUE(fs::is_empty(h.cache() / "tmp"));
+}
+
+TEST(CliRun, TwoProcessesOnOneCacheComputeEachKeyOnce) {
+  CliHarness h("concurrent");
+  h.Write("p.yaml", R"(
+nodes:
+  shared:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo x >> count.log; sleep 1; echo v > $XSTILTS_OUT/v.txt"]}
+  use:
+    type: exec
+    inputs: {in: shared}
+    params: {cmd: ["sh", "-c", "cat $XSTILTS_IN_in/v.txt > $XSTILTS_OUT/u.txt"]}
+)");
+  pid_t first = h.Start({"run", "p.yaml", "--json"}, "first");
+  pid_t second = h.Start({"run", "p.yaml", "--json"}, "second");
+  CliResult a = h.Wait(first, "first"), b = h.Wait(second, "second");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_EQ(h.Read("count.log"), "x\n");
+  std::multiset<std::string> shared = {a.Statuses()["shared"], b.Statuses()["shared"]};
+  EXPECT_EQ(shared, (std::multiset<std::string>{"cached", "ran"}));
+  EXPECT_EQ(CountEntries(h.cache() / "entries"), 2u);
+}
+
+TEST(CliRun, CorruptEntryIsReportedAndRecomputed) {
+  CliHarness h("corrupt");
+  h.Write("p.yaml", kChain);
+  ASSERT_EQ(h.Run({"run", "p.yaml"}).exit_code, 0);
+  // Flip bytes at the end of a's artifact, keeping its size: only the checksum can tell.
+  CliResult status = h.Run({"status", "p.yaml", "--json"});
+  std::string key_a = status.Json()["nodes"][0]["key"];
+  fs::path artifact = h.cache() / "entries" / key_a.substr(0, 2) / key_a / "out.h5";
+  {
+    std::fstream f(artifact, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-8, std::ios::end);
+    f.write("XXXXXXXX", 8);
+  }
+  fs::remove(h.dir() / "ran.log");
+  CliResult r = h.Run({"run", "p.yaml", "--json", "--set", "d.params.env={SUFFIX: z}"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["a"], "ran");
+  EXPECT_EQ(r.Statuses()["d"], "ran");
+  EXPECT_NE(r.err.find("a: cache entry corrupt, moved aside: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("checksum mismatch"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::is_empty(h.cache() / "corrupt"));
+}
+
+TEST(CliRun, DependencyFileContentJoinsTheKey) {
+  CliHarness h("deps");
+  h.Write("script.sh", "echo v1 > $XSTILTS_OUT/out.txt\n");
+  h.Write("p.yaml", R"(
+nodes:
+  s:
+    type: exec
+    params: {cmd: ["sh", "script.sh"], deps: ["script.sh"]}
+)");
+  ASSERT_EQ(h.Run({"run", "p.yaml"}).exit_code, 0);
+  h.Write("script.sh", "echo v1 > $XSTILTS_OUT/out.txt\n");  // rewritten, same content
+  EXPECT_EQ(h.Run({"run", "p.yaml", "--json"}).Statuses()["s"], "cached");
+  h.Write("script.sh", "echo v2 > $XSTILTS_OUT/out.txt\n");
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  EXPECT_EQ(r.Statuses()["s"], "ran");
+  EXPECT_NE(r.err.find("s: file script.sh changed"), std::string::npos) << r.err;
+}
+
+TEST(CliRun, DryRunPlansWithoutRunning) {
+  CliHarness h("dryrun");
+  h.Write("p.yaml", kChain);
+  CliResult r = h.Run({"run", "p.yaml", "--dry-run", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"a", "would_run"}, {"b", "would_run"}, {"c", "would_run"}, {"d", "would_run"}}));
+  EXPECT_FALSE(fs::exists(h.dir() / "ran.log"));
+}
+
+TEST(CliGraph, PrintsDotMermaidAndJson) {
+  CliHarness h("graph");
+  h.Write("p.yaml", kChain);
+  CliResult dot = h.Run({"graph", "p.yaml", "--format", "dot"});
+  EXPECT_NE(dot.out.find("  \"a\" -> \"b\" [label=\"in\"];\n"), std::string::npos) << dot.out;
+  CliResult mermaid = h.Run({"graph", "p.yaml", "--format", "mermaid"});
+  EXPECT_NE(mermaid.out.find("  n0 -->|in| n1\n"), std::string::npos) << mermaid.out;
+  nlohmann::json json = nlohmann::json::parse(h.Run({"graph", "p.yaml", "--format", "json"}).out);
+  EXPECT_EQ(json["nodes"].size(), 4u);
+  EXPECT_EQ(json["edges"].size(), 3u);
+}
+
+TEST(CliDocs, NodeReferenceInDocsIsCurrent) {
+  CliHarness h("docs");
+  CliResult r = h.Run({"nodes", "--markdown"});
+  ASSERT_EQ(r.exit_code, 0);
+  std::ifstream in(fs::path(XSTILTS_SOURCE_DIR) / "docs" / "nodes.md");
+  std::stringstream docs;
+  docs << in.rdbuf();
+  EXPECT_EQ(docs.str(), r.out) << "regenerate with: build/cli/xstilts nodes --markdown > docs/nodes.md";
+  // The schema has one variant per node type listed in the reference.
+  nlohmann::json schema = nlohmann::json::parse(h.Run({"schema"}).out);
+  size_t types = 0;
+  for (size_t pos = 0; (pos = r.out.find("\n## ", pos)) != std::string::npos; ++pos) ++types;
+  EXPECT_EQ(schema["properties"]["nodes"]["additionalProperties"]["oneOf"].size(), types);
+}
+
+}  // namespace
+}  // namespace xstilts

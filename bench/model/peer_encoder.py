@@ -227,8 +227,10 @@ def bench(args):
         times.append(time.perf_counter() - start)
     if os.environ.get("XSTILTS_BENCH_VERBOSE"):
         print("  [pytorch] step times: " + " ".join(f"{t:.3f}" for t in times), file=sys.stderr)
-    timed = times[args.warmup:]
-    print(f"tokens_per_s={args.batch * args.seq * len(timed) / sum(timed):.1f}")
+    timed = sorted(times[args.warmup:])
+    n = len(timed)
+    median = timed[n // 2] if n % 2 else (timed[n // 2 - 1] + timed[n // 2]) / 2
+    print(f"tokens_per_s={args.batch * args.seq / median:.1f}")
     return 0
 
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <limits>
 
+#include "nodes/model/checkpoint_h5.h"
 #include "nodes/model/lr_schedule.h"
 #include "nodes/model/task_sampler.h"
 
@@ -66,11 +67,18 @@ Result<torch::Device> ResolveDevice(const std::string& name) {
   return Status::Error(ErrorKind::kInvalidInput, "device: expected auto, cpu or cuda, got \"" + name + "\"");
 }
 
+bool IsH5Path(const std::string& path) {
+  const std::string ext = std::filesystem::path(path).extension().string();
+  return ext == ".h5" || ext == ".hdf5";
+}
+
 Status SaveTrainingCheckpoint(const TrainingCheckpoint& checkpoint, const std::string& path) {
+  if (IsH5Path(path)) return SaveCheckpointH5(checkpoint, path);
   return SaveTensors(checkpoint.tensors, {{"xstilts", checkpoint.attributes.dump()}}, path);
 }
 
 Result<TrainingCheckpoint> LoadTrainingCheckpoint(const std::string& path) {
+  if (IsH5Path(path)) return LoadCheckpointH5(path);
   std::map<std::string, std::string> metadata;
   auto tensors = LoadTensors(path, &metadata);
   if (!tensors.ok()) return tensors.status();

@@ -42,7 +42,7 @@ struct TrainOptions {
   int64_t eval_every_steps = 0;            // 0: evaluate once, after the last step
   int64_t early_stopping_patience = 0;     // evaluations without improvement; 0: never stop early
   int64_t checkpoint_every_steps = 0;      // 0: no periodic resume checkpoints
-  std::string checkpoint_path;             // resume checkpoint (safetensors); empty: none
+  std::string checkpoint_path;             // resume checkpoint (.h5/.hdf5: HDF5, else safetensors)
   int num_threads = 0;                     // > 0: torch::set_num_threads(num_threads)
   std::string device = "auto";             // auto | cpu | cuda
   bool bf16_autocast = false;              // CUDA only: bf16 autocast for the forward pass
@@ -107,8 +107,9 @@ class Trainer {
 };
 
 // A training checkpoint: named tensors (`model/...`, `optimizer/...`, `best/...`) and JSON
-// attributes (trainer state). Stored as safetensors with the attributes under the metadata key
-// "xstilts"; the same content maps onto an HDF5 artifact (datasets + attributes).
+// attributes (trainer state). A path ending in .h5 / .hdf5 is an HDF5 artifact (layout in
+// checkpoint_h5.h); any other path is safetensors with the attributes under the metadata key
+// "xstilts". Both are written to a temporary file and renamed into place.
 struct TrainingCheckpoint {
   NamedTensors tensors;
   nlohmann::json attributes = nlohmann::json::object();

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "nodes/model/checkpoint_h5.h"
 #include "nodes/model/heads.h"
 #include "nodes/model/multitask_source.h"
 #include "tests/model/tiny_model.h"
@@ -182,6 +183,48 @@ TEST(Trainer, ResumeAfterInterruptIsBitIdentical) {
   NamedTensors other = TrainTen(checkpoint, 0, false, 18);
   EXPECT_FALSE(torch::equal(other[0].second, uninterrupted[0].second));
   std::filesystem::remove(checkpoint);
+}
+
+TEST(Trainer, ResumesFromHdf5Checkpoint) {
+  torch::set_num_threads(2);
+  const std::string checkpoint = (std::filesystem::temp_directory_path() / "xstilts_resume.h5").string();
+  NamedTensors uninterrupted = TrainTen(checkpoint, 0, false);
+  ExpectBitIdentical(uninterrupted, TrainTen(checkpoint, 5, true));  // crash: resume from update 4
+  auto saved = LoadCheckpointH5(checkpoint);
+  ASSERT_TRUE(saved.ok()) << saved.status().message();
+  EXPECT_EQ(saved->attributes.at("step"), 10);
+  EXPECT_EQ(saved->tensors[0].first, "model/roberta.embeddings.word_embeddings.weight");
+  std::filesystem::remove(checkpoint);
+}
+
+TEST(CheckpointH5, ModelArtifactRoundTripsAndLoadsEncoderOnly) {
+  const std::string path = (std::filesystem::temp_directory_path() / "xstilts_model_artifact.h5").string();
+  auto model = NewClassifier(21);
+  ASSERT_TRUE(SaveModelArtifact(path, *model).ok());
+  auto artifact = LoadModelArtifact(path);
+  ASSERT_TRUE(artifact.ok()) << artifact.status().message();
+  EXPECT_EQ(artifact->config.hidden_size, 16);
+  ASSERT_EQ(artifact->tasks.size(), 1u);
+  EXPECT_EQ(artifact->tasks[0].name, "cls");
+  EXPECT_EQ(artifact->tasks[0].num_labels, 3);
+  auto restored = TaskModelFromArtifact(*artifact, path);
+  ASSERT_TRUE(restored.ok()) << restored.status().message();
+  ExpectBitIdentical(ModuleTensors(*model), ModuleTensors(**restored));
+
+  Encoder encoder(artifact->config, false);
+  auto report = LoadEncoderWeights(encoder, artifact->tensors, path);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->unused.size(), 4u);  // heads.cls.{dense,out_proj}.{weight,bias}
+
+  artifact->tensors.erase(artifact->tensors.begin() + 1);
+  auto broken = TaskModelFromArtifact(*artifact, path);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().message(), path + ": missing tensor 'model/roberta.embeddings.position_embeddings.weight'");
+
+  auto not_h5 = LoadModelArtifact(path + ".missing");
+  ASSERT_FALSE(not_h5.ok());
+  EXPECT_EQ(not_h5.status().kind(), ErrorKind::kNotFound);
+  std::filesystem::remove(path);
 }
 
 TEST(Trainer, EarlyStoppingRestoresBestWeights) {

@@ -8,6 +8,7 @@ torch.nn (the machine has no transformers package). Two modes:
                      safetensors package), run INPUTS' input_ids/attention_mask in eval mode and
                      print the largest difference to INPUTS' logits (computed by xstilts).
   bench ...          train the masked-LM model on random tokens and print tokens_per_s=...
+  serve ...          the same model, one training step per "step" line read on stdin
 """
 import argparse
 import json
@@ -200,7 +201,7 @@ def check(args):
     return 0
 
 
-def bench(args):
+def build(args):
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     config = dict(vocab_size=args.vocab, hidden_size=args.hidden, num_hidden_layers=args.layers,
@@ -209,14 +210,16 @@ def bench(args):
                   layer_norm_eps=1e-5, pad_token_id=1, initializer_range=0.02)
     model = ForMaskedLM(config)
     model.train()
-    no_decay = [p for n, p in model.named_parameters() if n.endswith("bias") or "LayerNorm.weight" in n or "layer_norm.weight" in n]
-    decay = [p for n, p in model.named_parameters() if not (n.endswith("bias") or "LayerNorm.weight" in n or "layer_norm.weight" in n)]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-4)
+    def no_decay(name):
+        return name.endswith("bias") or "LayerNorm.weight" in name or "layer_norm.weight" in name
+    groups = [{"params": [p for n, p in model.named_parameters() if not no_decay(n)], "weight_decay": 0.01},
+              {"params": [p for n, p in model.named_parameters() if no_decay(n)], "weight_decay": 0.0}]
+    optimizer = torch.optim.AdamW(groups, lr=1e-4)
     input_ids = torch.randint(4, args.vocab, (args.batch, args.seq))
     attention_mask = torch.ones_like(input_ids)
     labels = torch.where(torch.rand(input_ids.shape) < 0.15, input_ids, torch.full_like(input_ids, -100))
-    times = []
-    for step in range(args.warmup + args.steps):
+
+    def step():
         start = time.perf_counter()
         optimizer.zero_grad()
         loss = model(input_ids, attention_mask, labels)
@@ -224,7 +227,13 @@ def bench(args):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         loss.item()
-        times.append(time.perf_counter() - start)
+        return time.perf_counter() - start
+    return step
+
+
+def bench(args):
+    step = build(args)
+    times = [step() for _ in range(args.warmup + args.steps)]
     if os.environ.get("XSTILTS_BENCH_VERBOSE"):
         print("  [pytorch] step times: " + " ".join(f"{t:.3f}" for t in times), file=sys.stderr)
     timed = sorted(times[args.warmup:])
@@ -234,18 +243,31 @@ def bench(args):
     return 0
 
 
+def serve(args):
+    """One training step per "step" line on stdin, answering "time=SECONDS": lets the caller
+    interleave these steps with its own, so both see the same background load."""
+    step = build(args)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "step":
+            break
+        print(f"time={step():.6f}", flush=True)
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="mode", required=True)
     c = sub.add_parser("check")
     c.add_argument("dir")
     c.add_argument("inputs")
-    b = sub.add_parser("bench")
-    for name, default in [("vocab", 8000), ("hidden", 128), ("layers", 2), ("heads", 2), ("ffn", 512),
-                          ("seq", 64), ("batch", 32), ("steps", 10), ("warmup", 2), ("threads", 2)]:
-        b.add_argument(f"--{name}", type=int, default=default)
+    for mode in ("bench", "serve"):
+        b = sub.add_parser(mode)
+        for name, default in [("vocab", 8000), ("hidden", 128), ("layers", 2), ("heads", 2), ("ffn", 512),
+                              ("seq", 64), ("batch", 32), ("steps", 10), ("warmup", 2), ("threads", 2)]:
+            b.add_argument(f"--{name}", type=int, default=default)
     args = parser.parse_args()
-    return check(args) if args.mode == "check" else bench(args)
+    return {"check": check, "bench": bench, "serve": serve}[args.mode](args)
 
 
 if __name__ == "__main__":

@@ -218,7 +218,8 @@ Result<TrainResult> Trainer::Train(BatchSource& source) {
       const auto now = std::chrono::steady_clock::now();
       const double seconds = std::chrono::duration<double>(now - report_time).count();
       progress_({step, loss_sum, lr, grad_norm, seconds > 0 ? report_tokens / seconds : 0.0});
-      report_time = now;
+      // Time spent in the callback itself is not training time.
+      report_time = std::chrono::steady_clock::now();
       report_tokens = 0;
     }
     if (evaluate_ && ((o.eval_every_steps > 0 && step % o.eval_every_steps == 0) || step == o.max_steps)) {

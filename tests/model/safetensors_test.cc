@@ -83,8 +83,9 @@ TEST(Safetensors, ReadsForeignLayout) {
 std::string ParseError(const std::string& bytes) {
   auto parsed = ParseSafetensors(bytes, "m.safetensors");
   EXPECT_FALSE(parsed.ok());
-  if (!parsed.ok()) EXPECT_EQ(parsed.status().kind(), ErrorKind::kCorrupt);
-  return parsed.ok() ? "" : parsed.status().message();
+  if (parsed.ok()) return "";
+  EXPECT_EQ(parsed.status().kind(), ErrorKind::kCorrupt);
+  return parsed.status().message();
 }
 
 TEST(Safetensors, RejectsBadFilesNamingTheTensor) {

@@ -187,7 +187,9 @@ Result<TrainResult> Trainer::Train(BatchSource& source) {
   int64_t report_tokens = 0;
   model_->train();
   int64_t step = result.resumed_from_step;
-  while (step < o.max_steps) {
+  // A checkpoint written when early stopping fired resumes as finished.
+  result.stopped_early = o.early_stopping_patience > 0 && bad_evaluations >= o.early_stopping_patience;
+  while (step < o.max_steps && !result.stopped_early) {
     optimizer.ZeroGrad();
     double loss_sum = 0;
     for (int64_t micro = 0; micro < o.gradient_accumulation_steps; ++micro) {

@@ -228,12 +228,15 @@ TEST(CheckpointH5, ModelArtifactRoundTripsAndLoadsEncoderOnly) {
 }
 
 TEST(Trainer, EarlyStoppingRestoresBestWeights) {
-  auto model = NewClassifier(7);
+  const std::string checkpoint = (std::filesystem::temp_directory_path() / "xstilts_early.safetensors").string();
+  std::filesystem::remove(checkpoint);
   TrainOptions options;
   options.learning_rate = 1e-3;
   options.max_steps = 50;
   options.eval_every_steps = 1;
   options.early_stopping_patience = 2;
+  options.checkpoint_path = checkpoint;
+  auto model = NewClassifier(7);
   Trainer trainer(model, LossOf(model), options);
   const std::vector<double> metrics = {1.0, 3.0, 2.0, 2.5, 9.0};
   size_t calls = 0;
@@ -250,8 +253,21 @@ TEST(Trainer, EarlyStoppingRestoresBestWeights) {
   EXPECT_EQ(result->steps, 4);
   EXPECT_EQ(result->best_step, 2);
   EXPECT_EQ(result->best_metric, 3.0);
-  auto now = ModuleTensors(*model);
-  for (size_t i = 0; i < now.size(); ++i) EXPECT_TRUE(torch::equal(now[i].second, at_best[i].second)) << now[i].first;
+  ExpectBitIdentical(ModuleTensors(*model), at_best);
+
+  // Training again from the checkpoint written when it stopped: finished, same best weights.
+  auto again = NewClassifier(8);
+  Trainer second(again, LossOf(again), options);
+  second.set_evaluator([&] { return metrics[calls++]; });
+  TensorBatchSource second_source(ClassificationData(8), 4, true, 0);
+  auto resumed = second.Train(second_source);
+  ASSERT_TRUE(resumed.ok()) << resumed.status().message();
+  EXPECT_TRUE(resumed->stopped_early);
+  EXPECT_EQ(resumed->steps, 4);
+  EXPECT_EQ(resumed->best_step, 2);
+  EXPECT_EQ(calls, 4u);
+  ExpectBitIdentical(ModuleTensors(*again), at_best);
+  std::filesystem::remove(checkpoint);
 }
 
 TEST(Trainer, GradientAccumulationMatchesOneLargeBatch) {

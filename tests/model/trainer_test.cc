@@ -7,6 +7,7 @@
 
 #include "nodes/model/checkpoint_h5.h"
 #include "nodes/model/heads.h"
+#include "nodes/model/mlm_masking.h"
 #include "nodes/model/multitask_source.h"
 #include "tests/model/tiny_model.h"
 
@@ -268,6 +269,50 @@ TEST(Trainer, EarlyStoppingRestoresBestWeights) {
   EXPECT_EQ(calls, 4u);
   ExpectBitIdentical(ModuleTensors(*again), at_best);
   std::filesystem::remove(checkpoint);
+}
+
+TEST(Trainer, TrainsMaskedLmAndClassificationTogether) {
+  torch::manual_seed(13);
+  auto model = std::make_shared<TaskModelImpl>(
+      TinyConfig(), std::vector<TaskSpec>{{"mlm", TaskKind::kMaskedLm}, {"cls", TaskKind::kSequenceClassification, 3}});
+  const NamedTensors initial = CloneTensors(ModuleTensors(*model));
+  MlmMaskingOptions masking;
+  masking.vocab_size = 50;
+  masking.mask_token_id = 3;
+  Batch text = RandomTokens(32, 12, 50, 4, 14);
+  std::vector<MultiTaskBatchSource::Task> tasks;
+  tasks.push_back({"mlm", std::make_unique<MlmBatchSource>(std::make_unique<TensorBatchSource>(text, 8, true, 1), masking, 2)});
+  tasks.push_back({"cls", std::make_unique<TensorBatchSource>(ClassificationData(15), 8, true, 3)});
+  auto probabilities = TaskSamplingProbabilities({32, 16}, {TaskSamplingKind::kTemperature, 0, 2.0});
+  ASSERT_TRUE(probabilities.ok());
+  MultiTaskBatchSource source(std::move(tasks), TaskSampler(*probabilities, 4));
+  TrainOptions options;
+  options.learning_rate = 2e-3;
+  options.max_steps = 40;
+  options.warmup_steps = 4;
+  options.log_every_steps = 1;
+  Trainer trainer(model, LossOf(model), options);
+  double first = 0, last = 0;
+  int64_t reports = 0;
+  trainer.set_progress_callback([&](const TrainProgress& p) {
+    EXPECT_TRUE(std::isfinite(p.loss));
+    EXPECT_GT(p.tokens_per_second, 0);
+    if (p.step <= 5) first += p.loss;
+    if (p.step > 35) last += p.loss;
+    ++reports;
+  });
+  auto result = trainer.Train(source);
+  ASSERT_TRUE(result.ok()) << result.status().message();
+  EXPECT_EQ(reports, 40);
+  EXPECT_LT(last, first);  // mean loss of the last 5 updates below that of the first 5
+  // Both heads and the shared encoder moved.
+  auto now = ModuleTensors(*model);
+  for (size_t i = 0; i < now.size(); ++i) {
+    const std::string& name = now[i].first;
+    if (name == "heads.mlm.bias" || name == "heads.cls.out_proj.weight" || name == "roberta.encoder.layer.1.output.dense.weight") {
+      EXPECT_FALSE(torch::equal(now[i].second, initial[i].second)) << name;
+    }
+  }
 }
 
 TEST(Trainer, GradientAccumulationMatchesOneLargeBatch) {

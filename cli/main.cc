@@ -1,5 +1,6 @@
 // xstilts: command-line entry point. Parses arguments and calls the commands (cli/commands.h).
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <unistd.h>
 
@@ -29,6 +30,10 @@ void AddPipelineOptions(CLI::App* command, xstilts::PipelineOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // LibTorch's OpenMP threads and OpenBLAS's threads spin against each other on few cores; passive
+  // waiting made a training step 1.2-1.6x faster on 2 cores. It must be set before OpenMP loads,
+  // which happens when the LibTorch node module is first opened. A user's own setting wins.
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   CLI::App app{"xstilts: YAML pipelines of ML experiments, run as oneTBB flow graphs over a content-addressed HDF5 cache"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "xstilts 0.1.0");

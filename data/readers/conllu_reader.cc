@@ -12,13 +12,11 @@
 namespace xstilts {
 
 using readers_internal::CheckLabel;
+using readers_internal::kUposTags;
 using readers_internal::NewExamples;
 
 namespace {
 
-const std::vector<std::string> kUposTags = {
-    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
-    "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"};
 
 bool IsDigits(std::string_view s) {
   if (s.empty()) return false;

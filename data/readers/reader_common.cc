@@ -6,6 +6,10 @@
 
 namespace xstilts::readers_internal {
 
+const std::vector<std::string> kUposTags = {"ADJ",  "ADP",  "ADV",   "AUX",   "CCONJ", "DET",
+                                            "INTJ", "NOUN", "NUM",   "PART",  "PRON",  "PROPN",
+                                            "PUNCT", "SCONJ", "SYM", "VERB",  "X"};
+
 std::string JoinList(const std::vector<std::string>& items, std::string_view separator) {
   std::string out;
   for (size_t i = 0; i < items.size(); ++i) {

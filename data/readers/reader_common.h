@@ -18,6 +18,9 @@
 
 namespace xstilts::readers_internal {
 
+// The 17 Universal Dependencies part-of-speech tags, in XTREME's order.
+extern const std::vector<std::string> kUposTags;
+
 // "contradiction, entailment, neutral"
 std::string JoinList(const std::vector<std::string>& items, std::string_view separator = ", ");
 

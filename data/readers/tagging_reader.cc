@@ -13,13 +13,11 @@
 namespace xstilts {
 
 using readers_internal::CheckLabel;
+using readers_internal::kUposTags;
 using readers_internal::NewExamples;
 
 namespace {
 
-const std::vector<std::string> kUposTags = {
-    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
-    "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X"};
 const std::vector<std::string> kPanxTags = {"B-LOC", "B-ORG", "B-PER", "I-LOC", "I-ORG", "I-PER", "O"};
 
 bool IsPrefixName(std::string_view name) {

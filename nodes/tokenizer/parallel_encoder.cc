@@ -1,5 +1,7 @@
 #include "nodes/tokenizer/parallel_encoder.h"
 
+#include "nodes/tokenizer/batch_pool.h"
+
 #include <tbb/parallel_pipeline.h>
 #include <tbb/task_arena.h>
 
@@ -30,31 +32,6 @@ struct Batch {
   }
 };
 
-// Batches are recycled so that a long stream allocates only while the pool fills up. The pool
-// owns every batch, so batches in flight when an exception cancels the pipeline are not leaked.
-class BatchPool {
- public:
-  Batch* Take() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (free_.empty()) {
-      all_.push_back(std::make_unique<Batch>());
-      return all_.back().get();
-    }
-    Batch* batch = free_.back();
-    free_.pop_back();
-    return batch;
-  }
-  void Give(Batch* batch) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(batch);
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Batch>> all_;
-  std::vector<Batch*> free_;
-};
-
 }  // namespace
 
 Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextReader& read,
@@ -67,7 +44,7 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
   const size_t batch_bytes = std::max<size_t>(options.batch_bytes, 1);
   const size_t batch_texts = std::max<size_t>(options.batch_texts, 1);
 
-  BatchPool pool;
+  BatchPool<Batch> pool;
   EncodeStats stats;
   Status failure;
   std::atomic<bool> stop{false};

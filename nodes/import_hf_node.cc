@@ -1,0 +1,64 @@
+// import_hf and export_hf: Hugging Face checkpoints (config.json + model.safetensors) in and out
+// of model artifacts. Bodies in the LibTorch node module (nodes/torch/hf_bodies.cc).
+#include <filesystem>
+
+#include "graph/registry.h"
+#include "nodes/torch_module.h"
+
+namespace fs = std::filesystem;
+
+namespace xstilts {
+namespace {
+
+nlohmann::json ImportHfKey(const nlohmann::json& params, const fs::path& base_dir, FileHasher& hasher) {
+  fs::path dir(params["path"].get<std::string>());
+  if (dir.is_relative()) dir = base_dir / dir;
+  // Only the two files the import reads: other files in the directory (tokenizer, README) do not
+  // change the model.
+  return {{"config.json", hasher.Hash(dir / "config.json")},
+          {"model.safetensors", hasher.Hash(dir / "model.safetensors")}};
+}
+
+NodeType MakeImportHfNodeType() {
+  NodeType t;
+  t.name = "import_hf";
+  t.summary = "Reads a Hugging Face RoBERTa / XLM-R checkpoint directory (config.json + model.safetensors; "
+              "*ForMaskedLM or bare *Model names) into a model artifact.";
+  t.example = R"(xlmr:
+  type: import_hf
+  params: {path: models/xlm-roberta-base})";
+  t.version = 1;
+  t.outputs = {PortSpec{"model", "model", "the encoder, plus the masked-LM head as task 'mlm' when the checkpoint has one"}};
+  t.params = {
+      ParamSpec{"path", ParamType::kString, nullptr,
+                "directory with config.json and model.safetensors (relative to the pipeline file); their content "
+                "is part of the cache key"},
+  };
+  t.resources.threads = 1;
+  t.run = [](NodeContext& ctx) { RunTorchNode("import_hf", ctx); };
+  t.extra_key = ImportHfKey;
+  return t;
+}
+
+NodeType MakeExportHfNodeType() {
+  NodeType t;
+  t.name = "export_hf";
+  t.summary = "Writes a model artifact as a Hugging Face checkpoint (config.json + model.safetensors) that "
+              "transformers loads: *ForMaskedLM when the model has a masked-LM head, the bare *Model otherwise.";
+  t.example = R"(hf:
+  type: export_hf
+  inputs: {model: pretrain})";
+  t.version = 1;
+  t.inputs = {PortSpec{"model", "model", "the model to export; heads other than masked-LM are dropped"}};
+  t.outputs = {PortSpec{"hf", "files", "config.json and model.safetensors"}};
+  t.resources.threads = 1;
+  t.run = [](NodeContext& ctx) { RunTorchNode("export_hf", ctx); };
+  return t;
+}
+
+}  // namespace
+
+XSTILTS_REGISTER_NODE_TYPE(MakeImportHfNodeType);
+XSTILTS_REGISTER_NODE_TYPE(MakeExportHfNodeType);
+
+}  // namespace xstilts

@@ -1,0 +1,49 @@
+// Reading and writing the artifacts of the model node bodies (inside the LibTorch node module).
+//
+//   model artifact  the HDF5 file of nodes/model/checkpoint_h5.h (SaveModelArtifact) with the
+//                   root attribute kind = "model" added, so every artifact names its kind.
+//   tokenizer       only its root attributes (vocab_size and special ids) are read here.
+//
+// Torch header. Errors: InputError naming the file for an artifact that is not what the port
+// expects; std::runtime_error when writing fails.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include "graph/node_type.h"
+#include "nodes/model/checkpoint_h5.h"
+
+namespace xstilts {
+
+inline constexpr const char* kModelArtifactKind = "model";
+
+// The model artifact at `path` (config, heads, weights).
+ModelArtifact ReadModelInput(const std::filesystem::path& path);
+// SaveModelArtifact, then kind = "model" on the root.
+void WriteModelOutput(const TaskModelImpl& model, const std::filesystem::path& path);
+// Adds kind = "model" to a file SaveModelArtifact / ImportHfModel wrote.
+void MarkModelArtifact(const std::filesystem::path& path);
+
+struct TokenizerIds {
+  int64_t vocab_size = 0;
+  int64_t pad_id = -1, bos_id = -1, eos_id = -1, unk_id = -1, mask_id = -1;
+};
+TokenizerIds ReadTokenizerIds(const std::filesystem::path& path);
+
+// Distinct parameter values (tied weights once).
+int64_t ParameterCount(const torch::nn::Module& module);
+
+// Resolves the `device` param ("auto" | "cpu" | "cuda"); InputError for "cuda" without CUDA.
+torch::Device NodeDevice(const std::string& name);
+
+// Floating-point operations of `tokens` token positions through `config`'s encoder in sequences
+// of `sequence_length`: 2 x parameters per token forward plus the attention scores and weighted
+// sums (2 x layers x sequence_length x hidden); training (forward + backward) is 3 x that.
+double EncoderFlops(const EncoderConfig& config, int64_t parameters, double tokens, int64_t sequence_length,
+                    bool training);
+
+}  // namespace xstilts

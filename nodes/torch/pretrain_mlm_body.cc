@@ -1,0 +1,120 @@
+// The body of pretrain_mlm (descriptor: nodes/pretrain_mlm_node.cc).
+#include <fmt/format.h>
+
+#include "graph/input_error.h"
+#include "nodes/model/mlm_masking.h"
+#include "nodes/model/model_weights.h"
+#include "nodes/torch/model_node_io.h"
+#include "nodes/torch/token_batches.h"
+#include "nodes/torch/torch_node_bodies.h"
+#include "nodes/torch/training_run.h"
+
+namespace xstilts {
+namespace {
+
+// The input model, with a masked-LM head added (task "mlm", fresh weights) when it has none.
+TaskModel ModelWithMlmHead(const ModelArtifact& artifact, const std::string& source, std::string* head) {
+  std::vector<TaskSpec> tasks = artifact.tasks;
+  for (const TaskSpec& t : tasks) {
+    if (t.kind == TaskKind::kMaskedLm) *head = t.name;
+  }
+  if (head->empty()) {
+    *head = "mlm";
+    for (const TaskSpec& t : tasks) {
+      if (t.name == *head) throw InputError(source + ": has a head named 'mlm' that is not a masked-LM head");
+    }
+    tasks.push_back({*head, TaskKind::kMaskedLm, 0});
+  }
+  bool with_pooler = false;
+  for (const auto& item : artifact.tensors) with_pooler = with_pooler || item.first == "roberta.pooler.dense.weight";
+  TaskModel model(artifact.config, tasks, with_pooler);
+  LoadOptions options;
+  options.allow_missing = tasks.size() != artifact.tasks.size();  // only the new head's parameters
+  options.file_prefix = "model/";
+  Result<LoadReport> loaded = LoadIntoModule(*model, artifact.tensors, source, options);
+  if (!loaded.ok()) throw InputError(loaded.status().message());
+  for (const std::string& name : loaded->missing) {
+    if (name.rfind("heads." + *head + ".", 0) != 0) throw InputError(source + ": missing tensor 'model/" + name + "'");
+  }
+  return model;
+}
+
+void RunPretrainMlm(NodeContext& ctx) {
+  const nlohmann::json& p = ctx.params();
+  torch::set_num_threads(std::max(ctx.threads(), 1));
+  const std::string model_source = ctx.input("model").string();
+  const std::string tokens_source = ctx.input("tokens").string();
+  const ModelArtifact artifact = ReadModelInput(ctx.input("model"));
+  const TokenDataset tokens = ReadTokenDataset(ctx.input("tokens"));
+  const EncoderConfig& config = artifact.config;
+  if (tokens.info.mask_id < 0) throw InputError(tokens_source + ": the tokenizer has no <mask> id (use id_layout: fairseq)");
+  int64_t length = p["max_length"].get<int64_t>();
+  if (length <= 0) length = std::min(tokens.info.max_length, config.MaxSequenceLength());
+  if (length > config.MaxSequenceLength()) {
+    throw InputError(fmt::format("max_length: {} is longer than the model's positions allow ({})", length,
+                                 config.MaxSequenceLength()));
+  }
+  const int64_t batch_size = p["batch_size"].get<int64_t>();
+  if (batch_size <= 0) throw InputError("batch_size: must be positive");
+  torch::Tensor rows = PackedSequences(tokens, length, config.vocab_size, tokens_source);
+  // Whole batches only, once there is one: every update sees batch_size full sequences.
+  if (rows.size(0) >= batch_size) rows = rows.slice(0, 0, rows.size(0) / batch_size * batch_size);
+  ctx.Log(fmt::format("{} sequences of {} tokens", rows.size(0), length));
+
+  const uint64_t seed = p["seed"].get<uint64_t>();
+  torch::manual_seed(seed);
+  std::string head;
+  TaskModel model = ModelWithMlmHead(artifact, model_source, &head);
+
+  Batch all;
+  all.input_ids = rows;
+  MlmMaskingOptions masking;
+  masking.mask_probability = p["mask_prob"].get<double>();
+  if (!(masking.mask_probability > 0 && masking.mask_probability <= 1)) throw InputError("mask_prob: must be in (0, 1]");
+  masking.mask_token_id = tokens.info.mask_id;
+  masking.vocab_size = std::min<int64_t>(tokens.info.vocab_size, config.vocab_size);
+  masking.special_token_ids.clear();
+  for (int64_t id : {tokens.info.bos_id, tokens.info.pad_id, tokens.info.eos_id, tokens.info.unk_id}) {
+    if (id >= 0) masking.special_token_ids.push_back(id);
+  }
+  auto inner = std::make_unique<TensorBatchSource>(all, batch_size, true, seed);
+  MlmBatchSource source(std::move(inner), masking, seed);
+
+  TrainOptions options;
+  options.learning_rate = p["lr"].get<double>();
+  options.adamw.weight_decay = p["weight_decay"].get<double>();
+  options.max_steps = p["steps"].get<int64_t>();
+  options.warmup_steps = p["warmup"].get<int64_t>();
+  options.max_grad_norm = p["grad_clip"].get<double>();
+  options.seed = seed;
+  options.checkpoint_every_steps = p["checkpoint_every"].get<int64_t>();
+  options.checkpoint_path = (ctx.resume_dir() / "train.h5").string();
+  options.num_threads = std::max(ctx.threads(), 1);
+  options.device = p["device"].get<std::string>();
+  options.bf16_autocast = p["bf16"].get<bool>();
+  options.log_every_steps = 1;
+  const torch::Device device = NodeDevice(options.device);
+
+  std::shared_ptr<TaskModelImpl> module = model.ptr();
+  Trainer trainer(module, [module, head](Batch b) {
+    b.task = head;
+    return module->forward(b).loss;
+  }, options);
+  StepLog log(ctx.resume_dir() / "steps.jsonl");
+  const TrainResult result = RunTrainer(ctx, trainer, source, options.max_steps, log);
+  const int64_t parameters = ParameterCount(*model);
+  NodeCost& cost = ctx.cost();
+  cost.tokens = static_cast<double>(result.tokens);
+  cost.parameters = static_cast<double>(parameters);
+  cost.flops = EncoderFlops(config, parameters, cost.tokens, length, true);
+  cost.device = device.str();
+  if (result.interrupted) return;
+  model->to(torch::kCPU);
+  WriteModelOutput(*model, ctx.output("model"));
+}
+
+}  // namespace
+
+XSTILTS_REGISTER_TORCH_NODE_BODY("pretrain_mlm", RunPretrainMlm);
+
+}  // namespace xstilts

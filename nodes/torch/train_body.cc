@@ -1,0 +1,195 @@
+// The body of train (descriptor: nodes/train_node.cc).
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+#include "graph/input_error.h"
+#include "nodes/model/model_weights.h"
+#include "nodes/model/multitask_source.h"
+#include "nodes/torch/model_node_io.h"
+#include "nodes/torch/token_batches.h"
+#include "nodes/torch/torch_node_bodies.h"
+#include "nodes/torch/training_run.h"
+
+namespace xstilts {
+namespace {
+
+std::vector<std::string> TaskNames(const nlohmann::json& given, const std::vector<TokenDataset>& data) {
+  std::vector<std::string> names = given.get<std::vector<std::string>>();
+  if (!names.empty() && names.size() != data.size()) {
+    throw InputError(fmt::format("tasks: {} names for {} train inputs", names.size(), data.size()));
+  }
+  if (names.empty()) {
+    for (const TokenDataset& d : data) {
+      std::string name = d.info.format.empty() ? TaskTypeName(d.info.task) : d.info.format;
+      std::string unique = name;
+      for (int n = 2; std::find(names.begin(), names.end(), unique) != names.end(); ++n) unique = name + "_" + std::to_string(n);
+      names.push_back(unique);
+    }
+  }
+  std::set<std::string> seen;
+  for (const std::string& n : names) {
+    if (!seen.insert(n).second) throw InputError("tasks: the name '" + n + "' is given twice");
+  }
+  return names;
+}
+
+// The encoder of `artifact`, and with init full also the heads of the same name (which must be of
+// the same kind and size); other heads start from the seeded initialization.
+void LoadStart(TaskModel& model, const ModelArtifact& artifact, bool full, const std::string& source) {
+  Result<LoadReport> encoder = LoadEncoderWeights(model->roberta, artifact.tensors, source);
+  if (!encoder.ok()) throw InputError(encoder.status().message());
+  if (!full) return;
+  for (const TaskSpec& spec : model->tasks()) {
+    for (const TaskSpec& have : artifact.tasks) {
+      if (have.name != spec.name) continue;
+      if (have.kind != spec.kind || (spec.kind != TaskKind::kMaskedLm && spec.kind != TaskKind::kQuestionAnswering &&
+                                     spec.kind != TaskKind::kMultipleChoice && have.num_labels != spec.num_labels)) {
+        throw InputError(fmt::format("{}: head '{}' is {} with {} labels, the training data needs {} with {} "
+                                     "(use init: encoder, or another task name)",
+                                     source, spec.name, TaskKindName(have.kind), have.num_labels,
+                                     TaskKindName(spec.kind), spec.num_labels));
+      }
+      const std::string prefix = "heads." + spec.name + ".";
+      NamedTensors head;
+      for (const auto& [name, tensor] : artifact.tensors) {
+        if (name.rfind(prefix, 0) == 0) head.emplace_back(name.substr(prefix.size()), tensor);
+      }
+      Result<LoadReport> loaded = LoadIntoModule(model->head(spec.name), head, source, LoadOptions{false, false, "model/" + prefix});
+      if (!loaded.ok()) throw InputError(loaded.status().message());
+    }
+  }
+}
+
+TaskSamplingOptions SamplingOptions(const nlohmann::json& p) {
+  TaskSamplingOptions o;
+  const std::string kind = p["sampling"].get<std::string>();
+  o.kind = kind == "capped"        ? TaskSamplingKind::kCappedProportional
+           : kind == "temperature" ? TaskSamplingKind::kTemperature
+           : kind == "uniform"     ? TaskSamplingKind::kUniform
+                                   : TaskSamplingKind::kProportional;
+  o.examples_cap = p["cap"].get<int64_t>();
+  o.temperature = p["temperature"].get<double>();
+  if (o.kind == TaskSamplingKind::kCappedProportional && o.examples_cap <= 0) throw InputError("cap: sampling capped needs cap > 0");
+  return o;
+}
+
+void RunTrain(NodeContext& ctx) {
+  const nlohmann::json& p = ctx.params();
+  torch::set_num_threads(std::max(ctx.threads(), 1));
+  const std::string model_source = ctx.input("model").string();
+  const ModelArtifact artifact = ReadModelInput(ctx.input("model"));
+  const EncoderConfig& config = artifact.config;
+
+  const std::vector<std::filesystem::path> train_paths = ctx.inputs("train");
+  std::vector<TokenDataset> train_tokens;
+  for (const auto& path : train_paths) train_tokens.push_back(ReadTokenDataset(path));
+  const std::vector<std::string> names = TaskNames(p["tasks"], train_tokens);
+  std::vector<TaskData> tasks;
+  int64_t examples = 0, longest = 0;
+  for (size_t i = 0; i < train_tokens.size(); ++i) {
+    tasks.push_back(TaskDataFromTokens(train_tokens[i], names[i], config.vocab_size, train_paths[i].string()));
+    examples += tasks.back().rows;
+    longest = std::max(longest, tasks.back().sequence_length);
+    if (tasks.back().sequence_length > config.MaxSequenceLength()) {
+      throw InputError(fmt::format("{}: features of {} tokens are longer than the model's positions allow ({})",
+                                   train_paths[i].string(), tasks.back().sequence_length, config.MaxSequenceLength()));
+    }
+  }
+  train_tokens.clear();
+  std::optional<TaskData> dev;
+  if (!ctx.inputs("dev").empty()) {
+    dev = TaskDataFromTokens(ReadTokenDataset(ctx.input("dev")), names[0], config.vocab_size, ctx.input("dev").string());
+    if (dev->spec.kind != tasks[0].spec.kind || dev->spec.num_labels != tasks[0].spec.num_labels) {
+      throw InputError(fmt::format("{}: the dev set is {} with {} labels, the first task {} with {}", ctx.input("dev").string(),
+                                   TaskKindName(dev->spec.kind), dev->spec.num_labels, TaskKindName(tasks[0].spec.kind),
+                                   tasks[0].spec.num_labels));
+    }
+  }
+
+  const int64_t batch_size = p["batch_size"].get<int64_t>();
+  const int64_t accumulation = p["grad_accumulation"].get<int64_t>();
+  if (batch_size <= 0) throw InputError("batch_size: must be positive");
+  if (accumulation <= 0) throw InputError("grad_accumulation: must be positive");
+  int64_t steps = p["steps"].get<int64_t>();
+  if (steps <= 0) {
+    const double epochs = p["epochs"].get<double>();
+    if (!(epochs > 0)) throw InputError("epochs: must be positive when steps is 0");
+    steps = static_cast<int64_t>(std::ceil(epochs * static_cast<double>(examples) / static_cast<double>(batch_size * accumulation)));
+  }
+  const uint64_t seed = p["seed"].get<uint64_t>();
+
+  std::vector<TaskSpec> specs;
+  for (const TaskData& t : tasks) specs.push_back(t.spec);
+  bool with_pooler = false;
+  for (const auto& item : artifact.tensors) with_pooler = with_pooler || item.first == "roberta.pooler.dense.weight";
+  torch::manual_seed(seed);
+  TaskModel model(config, specs, with_pooler);
+  LoadStart(model, artifact, p["init"].get<std::string>() == "full", model_source);
+
+  std::unique_ptr<BatchSource> source;
+  if (tasks.size() == 1) {
+    source = std::make_unique<TensorBatchSource>(tasks[0].examples, batch_size, true, seed);
+  } else {
+    std::vector<int64_t> sizes;
+    std::vector<MultiTaskBatchSource::Task> sources;
+    for (size_t i = 0; i < tasks.size(); ++i) {
+      sizes.push_back(tasks[i].rows);
+      // Each task's batch order from its own seed, so adding a task does not reorder the others.
+      sources.push_back({tasks[i].spec.name, std::make_unique<TensorBatchSource>(tasks[i].examples, batch_size, true,
+                                                                                  MixSeed(seed, i))});
+    }
+    Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, SamplingOptions(p));
+    if (!probabilities.ok()) throw InputError(probabilities.status().message());
+    std::string shares;
+    for (size_t i = 0; i < tasks.size(); ++i) shares += fmt::format("{}{} {:.3f}", i ? ", " : "", names[i], (*probabilities)[i]);
+    ctx.Log("task sampling: " + shares);
+    source = std::make_unique<MultiTaskBatchSource>(std::move(sources), TaskSampler(*probabilities, seed));
+  }
+
+  TrainOptions options;
+  options.learning_rate = p["lr"].get<double>();
+  options.adamw.weight_decay = p["weight_decay"].get<double>();
+  options.max_steps = steps;
+  options.warmup_steps = static_cast<int64_t>(std::llround(p["warmup_ratio"].get<double>() * static_cast<double>(steps)));
+  options.max_grad_norm = p["grad_clip"].get<double>();
+  options.gradient_accumulation_steps = accumulation;
+  options.seed = seed;
+  options.eval_every_steps = p["eval_every"].get<int64_t>();
+  options.early_stopping_patience = p["early_stopping_patience"].get<int64_t>();
+  options.checkpoint_every_steps = p["checkpoint_every"].get<int64_t>();
+  options.checkpoint_path = (ctx.resume_dir() / "train.h5").string();
+  options.num_threads = std::max(ctx.threads(), 1);
+  options.device = p["device"].get<std::string>();
+  options.bf16_autocast = p["bf16"].get<bool>();
+  options.log_every_steps = 1;
+  const torch::Device device = NodeDevice(options.device);
+
+  std::shared_ptr<TaskModelImpl> module = model.ptr();
+  Trainer trainer(module, [module](const Batch& b) { return module->forward(b).loss; }, options);
+  const std::string metric_name = dev ? DevScoreName(dev->spec) : "";
+  if (dev) trainer.set_evaluator([&] { return DevScore(*module, *dev, batch_size, device); });
+  StepLog log(ctx.resume_dir() / "steps.jsonl");
+  const TrainResult result = RunTrainer(ctx, trainer, *source, steps, log);
+  const int64_t parameters = ParameterCount(*model);
+  NodeCost& cost = ctx.cost();
+  cost.tokens = static_cast<double>(result.tokens);
+  cost.parameters = static_cast<double>(parameters);
+  cost.flops = EncoderFlops(config, parameters, cost.tokens, longest, true);
+  cost.device = device.str();
+  if (result.interrupted) return;
+  if (result.best_step >= 0) {
+    ctx.Log(fmt::format("best {} {:.4f} at step {}{}", metric_name, result.best_metric, result.best_step,
+                        result.stopped_early ? " (stopped early)" : ""));
+  }
+  model->to(torch::kCPU);
+  WriteModelOutput(*model, ctx.output("model"));
+  WriteTrainingLog(ctx.output("log"), log, result, metric_name);
+}
+
+}  // namespace
+
+XSTILTS_REGISTER_TORCH_NODE_BODY("train", RunTrain);
+
+}  // namespace xstilts

@@ -192,6 +192,10 @@ void JsonRunLog::NodeProgress(const std::string& node, double fraction, const st
   Event({{"event", "progress"}, {"node", node}, {"fraction", fraction}, {"message", message}});
 }
 
+void JsonRunLog::NodeLog(const std::string& node, const std::string& line) {
+  Event({{"event", "log"}, {"node", node}, {"line", line}});
+}
+
 void JsonRunLog::NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) {
   nlohmann::json event = {{"event", "end"}, {"node", node}, {"status", OutcomeName(result.outcome)},
                           {"seconds", result.seconds}};

@@ -89,6 +89,7 @@ class JsonRunLog : public RunObserver {
   void Event(nlohmann::json event);  // adds "time" and writes one line
   void NodeStarted(const std::string& node, const std::string& key) override;
   void NodeProgress(const std::string& node, double fraction, const std::string& message) override;
+  void NodeLog(const std::string& node, const std::string& line) override;
   void NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) override;
 
  private:

@@ -237,6 +237,30 @@ nodes:
   EXPECT_NE(r.err.find("s: file script.sh changed"), std::string::npos) << r.err;
 }
 
+TEST(CliRun, RunLogHasOneJsonLinePerEvent) {
+  CliHarness h("runlog");
+  h.Write("p.yaml", kChain);
+  ASSERT_EQ(h.Run({"run", "p.yaml", "--log", "run.jsonl", "--set", "a.params.cmd=[sh, -c, 'echo said; echo x > $XSTILTS_OUT/a.txt']"}).exit_code, 0);
+  std::istringstream lines(h.Read("run.jsonl"));
+  std::vector<std::string> events;
+  std::string line;
+  while (std::getline(lines, line)) {
+    nlohmann::json event = nlohmann::json::parse(line);
+    events.push_back(event["event"].get<std::string>() + (event.contains("node") ? ":" + event["node"].get<std::string>() : ""));
+    if (event["event"] == "end") {
+      EXPECT_TRUE(event.contains("cost")) << line;
+    }
+    if (event["event"] == "log") {
+      EXPECT_EQ(event["line"], "said");
+    }
+  }
+  ASSERT_GE(events.size(), 2u);
+  EXPECT_EQ(events.front(), "run_start");
+  EXPECT_EQ(events.back(), "run_end");
+  EXPECT_EQ(std::count(events.begin(), events.end(), "end:c"), 1);
+  EXPECT_EQ(std::count(events.begin(), events.end(), "log:a"), 1);
+}
+
 TEST(CliRun, DryRunPlansWithoutRunning) {
   CliHarness h("dryrun");
   h.Write("p.yaml", kChain);

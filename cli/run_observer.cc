@@ -120,7 +120,7 @@ void ConsoleReporter::PrintAbove(const std::string& line) {
 
 void ConsoleReporter::NodeStarted(const std::string& node, const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
-  running_[node] = Running{std::chrono::steady_clock::now(), -1, "", -1};
+  running_[node] = Running{std::chrono::steady_clock::now(), -1, "", -1, {}};
   if (live_) {
     Redraw(true);
   } else {
@@ -135,10 +135,14 @@ void ConsoleReporter::NodeProgress(const std::string& node, double fraction, con
   it->second.fraction = fraction;
   it->second.message = message;
   if (live_) return Redraw(false);
-  // Plain output: one line per tenth of the way.
+  // Plain output (logs, CI): nothing for nodes done within seconds; then a line per tenth of the
+  // way, at most one every 5 seconds.
+  auto now = std::chrono::steady_clock::now();
   int decile = fraction >= 0 ? static_cast<int>(std::floor(fraction * 10)) : -1;
-  if (decile > it->second.last_decile) {
+  if (decile > it->second.last_decile && now - it->second.started > std::chrono::seconds(2) &&
+      now - it->second.last_printed > std::chrono::seconds(5)) {
     it->second.last_decile = decile;
+    it->second.last_printed = now;
     PrintAbove(StatusLine(node, it->second).substr(2));
   }
 }

@@ -66,6 +66,7 @@ class ConsoleReporter : public RunObserver {
     double fraction = -1;
     std::string message;
     int last_decile = -1;
+    std::chrono::steady_clock::time_point last_printed;
   };
   void PrintAbove(const std::string& line);  // a permanent line above the live block
   void Redraw(bool force);

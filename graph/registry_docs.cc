@@ -28,7 +28,8 @@ nlohmann::json ParamSchema(const ParamSpec& p) {
 
 std::string Choices(const ParamSpec& p) {
   if (p.choices.empty()) return "";
-  std::string out = " One of:";
+  bool ends_sentence = !p.doc.empty() && (p.doc.back() == '.' || p.doc.back() == ')');
+  std::string out = ends_sentence ? " One of:" : ". One of:";
   for (const std::string& c : p.choices) out += " `" + c + "`";
   return out + ".";
 }

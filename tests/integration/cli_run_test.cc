@@ -282,6 +282,15 @@ TEST(CliGraph, PrintsDotMermaidAndJson) {
   EXPECT_EQ(json["edges"].size(), 3u);
 }
 
+TEST(CliDocs, EmbeddedDemoPipelineIsValid) {
+  CliHarness h("demo");
+  std::string demo = (fs::path(XSTILTS_SOURCE_DIR) / "pipelines" / "demo.yaml").string();
+  CliResult r = h.Run({"graph", demo, "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json graph = nlohmann::json::parse(r.out);
+  EXPECT_EQ(graph["nodes"].size(), 26u);
+}
+
 TEST(CliDocs, NodeReferenceInDocsIsCurrent) {
   CliHarness h("docs");
   CliResult r = h.Run({"nodes", "--markdown"});

@@ -29,6 +29,14 @@ hid_t UnlockedAccess() {
   static hid_t fapl = [] {
     hid_t p = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_file_locking(p, false, true);
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    H5Pget_mdc_config(p, &config);
+    config.set_initial_size = true;
+    config.initial_size = 1 << 20;
+    config.min_size = 1 << 20;
+    config.max_size = 4 << 20;
+    H5Pset_mdc_config(p, &config);
     return p;
   }();
   return fapl;
@@ -135,27 +143,53 @@ H5File::H5File(const std::filesystem::path& path, Mode mode) : path_(path) {
 H5File::~H5File() {
   if (file_id_ >= 0) {
     std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+    CloseDatasets();
     H5Fclose(file_id_);
   }
 }
 
-H5File::H5File(H5File&& other) noexcept : path_(std::move(other.path_)), file_id_(other.file_id_) {
+H5File::H5File(H5File&& other) noexcept
+    : path_(std::move(other.path_)), file_id_(other.file_id_), open_datasets_(std::move(other.open_datasets_)) {
   other.file_id_ = -1;
+  other.open_datasets_.clear();
 }
 
 H5File& H5File::operator=(H5File&& other) noexcept {
   std::swap(path_, other.path_);
   std::swap(file_id_, other.file_id_);
+  std::swap(open_datasets_, other.open_datasets_);
   return *this;
+}
+
+void H5File::CloseDatasets() noexcept {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  for (const auto& [name, id] : open_datasets_) H5Dclose(id);
+  open_datasets_.clear();
+}
+
+int64_t H5File::OpenDataset(const std::string& name) const {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  auto it = open_datasets_.find(name);
+  if (it != open_datasets_.end()) return it->second;
+  hid_t id = H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT);
+  if (id < 0) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  open_datasets_.emplace(name, id);
+  return id;
 }
 
 void H5File::Close() {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   if (file_id_ < 0) return;
+  // Closing a dataset writes the chunks its cache still holds, so its failure is a write failure.
+  bool datasets_closed = true;
+  for (const auto& [name, id] : open_datasets_) datasets_closed = H5Dclose(id) >= 0 && datasets_closed;
+  open_datasets_.clear();
   herr_t flushed = H5Fflush(file_id_, H5F_SCOPE_GLOBAL);
   herr_t closed = H5Fclose(file_id_);
   file_id_ = -1;
-  if (flushed < 0 || closed < 0) throw H5Error(path_.string() + ": writing the HDF5 file failed");
+  if (!datasets_closed || flushed < 0 || closed < 0) {
+    throw H5Error(path_.string() + ": writing the HDF5 file failed");
+  }
 }
 
 void H5File::CreateGroup(const std::string& name) {
@@ -246,9 +280,10 @@ void H5File::Create(const std::string& name, H5Type type, const std::vector<uint
   if (!parent.empty()) CreateGroup(parent);
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+  hid_t dataset = H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
+                             H5P_DEFAULT, H5P_DEFAULT);
+  if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+  open_datasets_.emplace(name, dataset);
 }
 
 void H5File::CreateExtendable(const std::string& name, H5Type type, const std::vector<uint64_t>& row_shape) {
@@ -268,12 +303,21 @@ void H5File::CreateExtendable(const std::string& name, H5Type type, const std::v
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), H5Sclose);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
-  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                            properties.get(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+  hid_t dataset = H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
+                             properties.get(), H5P_DEFAULT);
+  if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+  open_datasets_.emplace(name, dataset);
 }
 
 namespace {
+
+std::vector<hsize_t> DimsOf(hid_t dataset) {
+  Handle space(H5Dget_space(dataset), H5Sclose);
+  int rank = H5Sget_simple_extent_ndims(space.get());
+  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
+  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  return dims;
+}
 
 // Selects rows [first, first + rows) of `dataset` in a new file space; returns it and the memory space.
 std::pair<hid_t, hid_t> RowSelection(hid_t dataset, uint64_t first, uint64_t rows) {
@@ -289,23 +333,37 @@ std::pair<hid_t, hid_t> RowSelection(hid_t dataset, uint64_t first, uint64_t row
   return {file_space, memory_space};
 }
 
+// Throws unless rows [first, first + rows) lie inside a dataset of shape `dims`.
+void CheckRows(const std::vector<hsize_t>& dims, uint64_t first, uint64_t rows, const std::string& what) {
+  if (dims.empty() || first + rows > dims[0] || first + rows < first) {
+    throw H5Error(what + ": rows " + std::to_string(first) + ".." + std::to_string(first + rows) + " out of range");
+  }
+}
+
+// The memory type of variable-length UTF-8 strings (caller closes it).
+hid_t NewVlenStringType() {
+  hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  return type;
+}
+
 }  // namespace
 
 void H5File::WriteRows(const std::string& name, uint64_t first_row, uint64_t rows, const void* data) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  std::vector<uint64_t> shape = Shape(name);
-  if (shape.empty() || first_row + rows > shape[0]) {
+  const hid_t dataset = OpenDataset(name);
+  const std::vector<hsize_t> dims = DimsOf(dataset);
+  if (dims.empty() || first_row + rows > dims[0]) {
     throw H5Error(path_.string() + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) +
                   " are outside dataset '" + name + "'");
   }
   if (rows == 0) return;
-  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
-  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
+  Handle stored(H5Dget_type(dataset), H5Tclose);
+  auto [file_space, memory_space] = RowSelection(dataset, first_row, rows);
   Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
   H5Type type = TypeFromStored(stored.get(), path_.string() + ": dataset '" + name + "'");
-  if (H5Dwrite(dataset.get(), NativeType(type), m.get(), f.get(), H5P_DEFAULT, data) < 0) {
+  if (H5Dwrite(dataset, NativeType(type), m.get(), f.get(), H5P_DEFAULT, data) < 0) {
     throw H5Error(path_.string() + ": cannot write dataset '" + name + "' (disk full?)");
   }
 }
@@ -313,13 +371,12 @@ void H5File::WriteRows(const std::string& name, uint64_t first_row, uint64_t row
 void H5File::Append(const std::string& name, uint64_t rows, const void* data) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   if (rows == 0) return;
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  std::vector<uint64_t> shape = Shape(name);
-  std::vector<hsize_t> grown(shape.begin(), shape.end());
+  const hid_t dataset = OpenDataset(name);
+  std::vector<hsize_t> grown = DimsOf(dataset);
+  if (grown.empty()) throw H5Error(path_.string() + ": dataset '" + name + "' is a scalar and cannot grow");
   uint64_t first = grown[0];
   grown[0] += rows;
-  if (H5Dset_extent(dataset.get(), grown.data()) < 0) {
+  if (H5Dset_extent(dataset, grown.data()) < 0) {
     throw H5Error(path_.string() + ": dataset '" + name + "' cannot grow (not created with CreateExtendable?)");
   }
   WriteRows(name, first, rows, data);
@@ -328,34 +385,85 @@ void H5File::Append(const std::string& name, uint64_t rows, const void* data) {
 H5Array H5File::ReadRows(const std::string& name, uint64_t first_row, uint64_t rows) const {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   std::string where = path_.string() + ": dataset '" + name + "'";
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  const hid_t dataset = OpenDataset(name);
   H5Array array;
-  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
+  Handle stored(H5Dget_type(dataset), H5Tclose);
   array.type = TypeFromStored(stored.get(), where);
-  array.shape = Shape(name);
-  if (array.shape.empty() || first_row + rows > array.shape[0]) {
-    throw H5Error(where + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) + " out of range");
-  }
+  const std::vector<hsize_t> dims = DimsOf(dataset);
+  CheckRows(dims, first_row, rows, where);
+  array.shape.assign(dims.begin(), dims.end());
   array.shape[0] = rows;
   array.bytes.resize(array.NumElements() * H5TypeSize(array.type));
   if (rows == 0) return array;
-  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
+  auto [file_space, memory_space] = RowSelection(dataset, first_row, rows);
   Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
-  if (H5Dread(dataset.get(), NativeType(array.type), m.get(), f.get(), H5P_DEFAULT, array.bytes.data()) < 0) {
+  if (H5Dread(dataset, NativeType(array.type), m.get(), f.get(), H5P_DEFAULT, array.bytes.data()) < 0) {
     throw H5Error(where + ": read failed (truncated or corrupt file)");
   }
   return array;
 }
 
+void H5File::CreateStrings(const std::string& name, uint64_t rows) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  std::string parent = ParentOf(name);
+  if (!parent.empty()) CreateGroup(parent);
+  Handle type(NewVlenStringType(), H5Tclose);
+  hsize_t dims[1] = {rows};
+  Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
+  hid_t dataset = H5Dcreate2(file_id_, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
+  open_datasets_.emplace(name, dataset);
+}
+
+void H5File::WriteStringRows(const std::string& name, uint64_t first_row, const std::vector<std::string>& values) {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  const std::string where = path_.string() + ": dataset '" + name + "'";
+  const hid_t dataset = OpenDataset(name);
+  Handle stored(H5Dget_type(dataset), H5Tclose);
+  if (H5Tget_class(stored.get()) != H5T_STRING || !H5Tis_variable_str(stored.get())) {
+    throw H5Error(where + " is not a variable-length string array");
+  }
+  CheckRows(DimsOf(dataset), first_row, values.size(), where);
+  if (values.empty()) return;
+  std::vector<const char*> pointers;
+  pointers.reserve(values.size());
+  for (const std::string& v : values) pointers.push_back(v.c_str());
+  Handle type(NewVlenStringType(), H5Tclose);
+  auto [file_space, memory_space] = RowSelection(dataset, first_row, values.size());
+  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
+  if (H5Dwrite(dataset, type.get(), m.get(), f.get(), H5P_DEFAULT, pointers.data()) < 0) {
+    throw H5Error(path_.string() + ": cannot write dataset '" + name + "' (disk full?)");
+  }
+}
+
+std::vector<std::string> H5File::ReadStringRows(const std::string& name, uint64_t first_row, uint64_t rows) const {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  const std::string where = path_.string() + ": dataset '" + name + "'";
+  const hid_t dataset = OpenDataset(name);
+  Handle stored(H5Dget_type(dataset), H5Tclose);
+  if (H5Tget_class(stored.get()) != H5T_STRING || !H5Tis_variable_str(stored.get())) {
+    throw H5Error(where + " is not a variable-length string array");
+  }
+  CheckRows(DimsOf(dataset), first_row, rows, where);
+  std::vector<std::string> out;
+  if (rows == 0) return out;
+  Handle type(NewVlenStringType(), H5Tclose);
+  auto [file_space, memory_space] = RowSelection(dataset, first_row, rows);
+  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
+  std::vector<char*> pointers(rows, nullptr);
+  if (H5Dread(dataset, type.get(), m.get(), f.get(), H5P_DEFAULT, pointers.data()) < 0) {
+    throw H5Error(where + ": read failed (truncated or corrupt file)");
+  }
+  out.reserve(rows);
+  for (char* p : pointers) out.emplace_back(p ? p : "");
+  // HDF5 allocated every string of the selection; give them back.
+  H5Dvlen_reclaim(type.get(), m.get(), H5P_DEFAULT, pointers.data());
+  return out;
+}
+
 std::vector<uint64_t> H5File::Shape(const std::string& name) const {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  Handle space(H5Dget_space(dataset.get()), H5Sclose);
-  int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
+  const std::vector<hsize_t> dims = DimsOf(OpenDataset(name));
   return std::vector<uint64_t>(dims.begin(), dims.end());
 }
 
@@ -367,7 +475,8 @@ H5Array H5File::Read(const std::string& name) const {
   Handle stored(H5Dget_type(dataset.get()), H5Tclose);
   H5Array array;
   array.type = TypeFromStored(stored.get(), where);
-  array.shape = Shape(name);
+  const std::vector<hsize_t> dims = DimsOf(dataset.get());
+  array.shape.assign(dims.begin(), dims.end());
   array.bytes.resize(array.NumElements() * H5TypeSize(array.type));
   if (!array.bytes.empty() && H5Dread(dataset.get(), NativeType(array.type), H5S_ALL, H5S_ALL,
                                       H5P_DEFAULT, array.bytes.data()) < 0) {
@@ -422,19 +531,12 @@ void WithAttribute(hid_t file, const std::string& path, const std::string& objec
   }
 }
 
-hid_t NewStringType() {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  return type;
-}
-
 }  // namespace
 
 void H5File::SetAttribute(const std::string& object, const std::string& key,
                           const std::string& value) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle type(NewStringType(), H5Tclose);
+  Handle type(NewVlenStringType(), H5Tclose);
   WithAttribute(file_id_, path_.string(), object, key, type.get(), true, [&](hid_t attr) {
     const char* p = value.c_str();
     if (H5Awrite(attr, type.get(), &p) < 0) throw H5Error(path_.string() + ": writing attribute '" + key + "'");
@@ -465,7 +567,7 @@ std::string H5File::GetStringAttribute(const std::string& object, const std::str
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   std::string out;
   WithAttribute(file_id_, path_.string(), object, key, -1, false, [&](hid_t attr) {
-    Handle type(NewStringType(), H5Tclose);
+    Handle type(NewVlenStringType(), H5Tclose);
     char* p = nullptr;
     if (H5Aread(attr, type.get(), &p) < 0) throw H5Error(path_.string() + ": attribute '" + key + "' is not a string");
     out = p ? p : "";

@@ -13,7 +13,10 @@
 // Close() or the destructor, so that a stream of small appends or range reads does not re-open
 // the dataset every time, and HDF5's chunk cache (1 MiB per dataset) keeps the partly written
 // last chunk of an extendable dataset in memory between appends instead of writing it out and
-// reading it back. A file therefore holds up to about 1 MiB per chunked dataset it appended to.
+// reading it back. Append closes the dataset again whenever its length reaches a whole number of
+// chunks, so appending whole chunks holds no chunk in memory, and other appends hold at most the
+// one partial chunk per dataset (about 1 MiB). Datasets read by ReadRows keep their cache too.
+// HDF5's metadata cache is limited to 4 MiB per file.
 #pragma once
 
 #include <cstdint>

@@ -267,7 +267,9 @@ TokenizeStats TokenizeExamples(const Examples& examples, const FeatureBuilder& b
       total, nullptr,
       [&](Batch* batch) {
         uint64_t row = batch->first;
-        for (size_t bytes = 0; row < total && bytes < batch_bytes; ++row) bytes += TextBytes(examples.examples[row]) + 1;
+        for (size_t bytes = 0; row < total && bytes < batch_bytes; ++row) {
+          bytes += TextBytes(examples.examples[row]) + 1;
+        }
         batch->count = row - batch->first;
         batch->examples = examples.examples.data() + batch->first;
       },

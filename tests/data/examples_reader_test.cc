@@ -65,7 +65,8 @@ TEST(ExamplesReader, ReadsRangesColumnsAndTheArtifactFields) {
   EXPECT_EQ(OutOfRangeMessage([&] { reader.ReadColumn("id", 11, 0); }),
             file.string() + ": rows 11..11 of 'id' are outside the 10 examples");
   EXPECT_EQ(InputErrorMessage([&] { reader.ReadColumn("context", 0, 1); }),
-            file.string() + ": examples artifact (task pair_classification) has no per-example string column 'context'");
+            file.string() +
+                ": examples artifact (task pair_classification) has no per-example string column 'context'");
 }
 
 // 70,000 one-token examples: more than one block of the offsets scan at open (65,536 rows).
@@ -148,7 +149,8 @@ TEST(ExamplesReader, RefusesANumericColumnOfTheWrongType) {
     ExamplesReader reader(file);
     FAIL() << "expected H5Error";
   } catch (const H5Error& e) {
-    EXPECT_EQ(std::string(e.what()), file.string() + ": dataset 'answer_start' is int32 of rank 1, expected a 1-d int64 array");
+    EXPECT_EQ(std::string(e.what()),
+              file.string() + ": dataset 'answer_start' is int32 of rank 1, expected a 1-d int64 array");
   }
 }
 

@@ -153,7 +153,8 @@ TEST(TokenizeStream, ReadingTheArtifactWritesWhatInMemoryExamplesWrite) {
   XSTILTS_TOKENIZER_DATA_OR_SKIP(xquad, "xquad/xquad.de.json");
   const SentencePieceModel model = LoadModel(model_path);
   TempDir dir;
-  for (const auto& [format, path, limit] : {std::make_tuple("panx", panx, 3000), std::make_tuple("xquad", xquad, 300)}) {
+  const auto cases = {std::make_tuple("panx", panx, 3000), std::make_tuple("xquad", xquad, 300)};
+  for (const auto& [format, path, limit] : cases) {
     SCOPED_TRACE(format);
     const auto n = static_cast<uint64_t>(limit);
     Examples examples = ReadDataset(format, path);

@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <mutex>
 
-namespace xstilts {
-namespace {
+#include "data/h5_internal.h"
 
-// HDF5 as packaged may not be built thread-safe; nodes run in parallel, so serialize all calls.
-std::recursive_mutex& H5Mutex() {
-  static std::recursive_mutex mutex;
-  return mutex;
-}
+namespace xstilts {
+
+using namespace h5_internal;
+
+namespace {
 
 // HDF5's error stack is per thread in thread-safe builds: silence it in every thread that opens a
 // file. xstilts reports errors itself, naming the file and the dataset.
@@ -25,63 +24,23 @@ void SilenceThread() {
 // File access without HDF5's own flock()-based locking. The artifact store already guarantees that
 // a file is written by one process and never changes once published; HDF5's locks would only add
 // failures, e.g. when a forked child still holds the descriptor of a file written by another thread.
+// The metadata cache may grow to 4 MiB instead of HDF5's 32 MiB: reading variable-length strings
+// fills it with global heap collections that are read once (PAN-X tokenize: 64 -> 57 MiB peak).
 hid_t UnlockedAccess() {
   static hid_t fapl = [] {
     hid_t p = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_file_locking(p, false, true);
+    H5AC_cache_config_t config;
+    config.version = H5AC__CURR_CACHE_CONFIG_VERSION;
+    H5Pget_mdc_config(p, &config);
+    config.set_initial_size = true;
+    config.initial_size = 1 << 20;
+    config.min_size = 1 << 20;
+    config.max_size = 4 << 20;
+    H5Pset_mdc_config(p, &config);
     return p;
   }();
   return fapl;
-}
-
-// Closes an HDF5 handle with the matching close function.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() { if (id_ >= 0) close_(id_); }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool ok() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-hid_t NativeType(H5Type type) {
-  switch (type) {
-    case H5Type::kUInt8: return H5T_NATIVE_UINT8;
-    case H5Type::kUInt16: return H5T_NATIVE_UINT16;
-    case H5Type::kInt32: return H5T_NATIVE_INT32;
-    case H5Type::kInt64: return H5T_NATIVE_INT64;
-    case H5Type::kFloat32: return H5T_NATIVE_FLOAT;
-    case H5Type::kFloat64: return H5T_NATIVE_DOUBLE;
-  }
-  return H5T_NATIVE_UINT8;
-}
-
-// Maps a stored type to ours; throws for types xstilts never writes.
-H5Type TypeFromStored(hid_t stored, const std::string& where) {
-  H5T_class_t cls = H5Tget_class(stored);
-  size_t size = H5Tget_size(stored);
-  if (cls == H5T_INTEGER) {
-    bool is_signed = H5Tget_sign(stored) == H5T_SGN_2;
-    if (!is_signed && size == 1) return H5Type::kUInt8;
-    if (!is_signed && size == 2) return H5Type::kUInt16;
-    if (is_signed && size == 4) return H5Type::kInt32;
-    if (is_signed && size == 8) return H5Type::kInt64;
-  } else if (cls == H5T_FLOAT) {
-    if (size == 4) return H5Type::kFloat32;
-    if (size == 8) return H5Type::kFloat64;
-  }
-  throw H5Error(where + ": unsupported HDF5 element type (class " + std::to_string(cls) +
-                ", " + std::to_string(size) + " bytes)");
-}
-
-std::string ParentOf(const std::string& name) {
-  size_t slash = name.rfind('/');
-  return slash == std::string::npos || slash == 0 ? "" : name.substr(0, slash);
 }
 
 }  // namespace
@@ -135,27 +94,53 @@ H5File::H5File(const std::filesystem::path& path, Mode mode) : path_(path) {
 H5File::~H5File() {
   if (file_id_ >= 0) {
     std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+    CloseDatasets();
     H5Fclose(file_id_);
   }
 }
 
-H5File::H5File(H5File&& other) noexcept : path_(std::move(other.path_)), file_id_(other.file_id_) {
+H5File::H5File(H5File&& other) noexcept
+    : path_(std::move(other.path_)), file_id_(other.file_id_), open_datasets_(std::move(other.open_datasets_)) {
   other.file_id_ = -1;
+  other.open_datasets_.clear();
 }
 
 H5File& H5File::operator=(H5File&& other) noexcept {
   std::swap(path_, other.path_);
   std::swap(file_id_, other.file_id_);
+  std::swap(open_datasets_, other.open_datasets_);
   return *this;
+}
+
+void H5File::CloseDatasets() noexcept {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  for (const auto& [name, id] : open_datasets_) H5Dclose(id);
+  open_datasets_.clear();
+}
+
+int64_t H5File::OpenDataset(const std::string& name) const {
+  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
+  auto it = open_datasets_.find(name);
+  if (it != open_datasets_.end()) return it->second;
+  hid_t id = H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT);
+  if (id < 0) throw H5Error(path_.string() + ": no dataset '" + name + "'");
+  open_datasets_.emplace(name, id);
+  return id;
 }
 
 void H5File::Close() {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   if (file_id_ < 0) return;
+  // Closing a dataset writes the chunks its cache still holds, so its failure is a write failure.
+  bool datasets_closed = true;
+  for (const auto& [name, id] : open_datasets_) datasets_closed = H5Dclose(id) >= 0 && datasets_closed;
+  open_datasets_.clear();
   herr_t flushed = H5Fflush(file_id_, H5F_SCOPE_GLOBAL);
   herr_t closed = H5Fclose(file_id_);
   file_id_ = -1;
-  if (flushed < 0 || closed < 0) throw H5Error(path_.string() + ": writing the HDF5 file failed");
+  if (!datasets_closed || flushed < 0 || closed < 0) {
+    throw H5Error(path_.string() + ": writing the HDF5 file failed");
+  }
 }
 
 void H5File::CreateGroup(const std::string& name) {
@@ -240,125 +225,6 @@ void H5File::WriteStrings(const std::string& name, const std::vector<std::string
   }
 }
 
-void H5File::Create(const std::string& name, H5Type type, const std::vector<uint64_t>& shape) {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  std::string parent = ParentOf(name);
-  if (!parent.empty()) CreateGroup(parent);
-  std::vector<hsize_t> dims(shape.begin(), shape.end());
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
-  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
-}
-
-void H5File::CreateExtendable(const std::string& name, H5Type type, const std::vector<uint64_t>& row_shape) {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  std::string parent = ParentOf(name);
-  if (!parent.empty()) CreateGroup(parent);
-  std::vector<hsize_t> dims = {0}, max_dims = {H5S_UNLIMITED}, chunk = {1};
-  uint64_t row_elements = 1;
-  for (uint64_t d : row_shape) {
-    dims.push_back(d);
-    max_dims.push_back(d);
-    chunk.push_back(d);
-    row_elements *= d;
-  }
-  // About 1 MiB chunks: small enough to append often, large enough to read fast.
-  chunk[0] = std::max<hsize_t>(1, (1 << 20) / std::max<uint64_t>(1, row_elements * H5TypeSize(type)));
-  Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), H5Sclose);
-  Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-  H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
-  Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                            properties.get(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
-}
-
-namespace {
-
-// Selects rows [first, first + rows) of `dataset` in a new file space; returns it and the memory space.
-std::pair<hid_t, hid_t> RowSelection(hid_t dataset, uint64_t first, uint64_t rows) {
-  hid_t file_space = H5Dget_space(dataset);
-  int rank = H5Sget_simple_extent_ndims(file_space);
-  std::vector<hsize_t> dims(static_cast<size_t>(rank));
-  H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
-  std::vector<hsize_t> start(dims.size(), 0), count = dims;
-  start[0] = first;
-  count[0] = rows;
-  H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
-  hid_t memory_space = H5Screate_simple(rank, count.data(), nullptr);
-  return {file_space, memory_space};
-}
-
-}  // namespace
-
-void H5File::WriteRows(const std::string& name, uint64_t first_row, uint64_t rows, const void* data) {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  std::vector<uint64_t> shape = Shape(name);
-  if (shape.empty() || first_row + rows > shape[0]) {
-    throw H5Error(path_.string() + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) +
-                  " are outside dataset '" + name + "'");
-  }
-  if (rows == 0) return;
-  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
-  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
-  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
-  H5Type type = TypeFromStored(stored.get(), path_.string() + ": dataset '" + name + "'");
-  if (H5Dwrite(dataset.get(), NativeType(type), m.get(), f.get(), H5P_DEFAULT, data) < 0) {
-    throw H5Error(path_.string() + ": cannot write dataset '" + name + "' (disk full?)");
-  }
-}
-
-void H5File::Append(const std::string& name, uint64_t rows, const void* data) {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  if (rows == 0) return;
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  std::vector<uint64_t> shape = Shape(name);
-  std::vector<hsize_t> grown(shape.begin(), shape.end());
-  uint64_t first = grown[0];
-  grown[0] += rows;
-  if (H5Dset_extent(dataset.get(), grown.data()) < 0) {
-    throw H5Error(path_.string() + ": dataset '" + name + "' cannot grow (not created with CreateExtendable?)");
-  }
-  WriteRows(name, first, rows, data);
-}
-
-H5Array H5File::ReadRows(const std::string& name, uint64_t first_row, uint64_t rows) const {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  std::string where = path_.string() + ": dataset '" + name + "'";
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  H5Array array;
-  Handle stored(H5Dget_type(dataset.get()), H5Tclose);
-  array.type = TypeFromStored(stored.get(), where);
-  array.shape = Shape(name);
-  if (array.shape.empty() || first_row + rows > array.shape[0]) {
-    throw H5Error(where + ": rows " + std::to_string(first_row) + ".." + std::to_string(first_row + rows) + " out of range");
-  }
-  array.shape[0] = rows;
-  array.bytes.resize(array.NumElements() * H5TypeSize(array.type));
-  if (rows == 0) return array;
-  auto [file_space, memory_space] = RowSelection(dataset.get(), first_row, rows);
-  Handle f(file_space, H5Sclose), m(memory_space, H5Sclose);
-  if (H5Dread(dataset.get(), NativeType(array.type), m.get(), f.get(), H5P_DEFAULT, array.bytes.data()) < 0) {
-    throw H5Error(where + ": read failed (truncated or corrupt file)");
-  }
-  return array;
-}
-
-std::vector<uint64_t> H5File::Shape(const std::string& name) const {
-  std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle dataset(H5Dopen2(file_id_, name.c_str(), H5P_DEFAULT), H5Dclose);
-  if (!dataset.ok()) throw H5Error(path_.string() + ": no dataset '" + name + "'");
-  Handle space(H5Dget_space(dataset.get()), H5Sclose);
-  int rank = H5Sget_simple_extent_ndims(space.get());
-  std::vector<hsize_t> dims(static_cast<size_t>(std::max(rank, 0)));
-  H5Sget_simple_extent_dims(space.get(), dims.data(), nullptr);
-  return std::vector<uint64_t>(dims.begin(), dims.end());
-}
-
 H5Array H5File::Read(const std::string& name) const {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   std::string where = path_.string() + ": dataset '" + name + "'";
@@ -367,7 +233,8 @@ H5Array H5File::Read(const std::string& name) const {
   Handle stored(H5Dget_type(dataset.get()), H5Tclose);
   H5Array array;
   array.type = TypeFromStored(stored.get(), where);
-  array.shape = Shape(name);
+  const std::vector<hsize_t> dims = DimsOf(dataset.get());
+  array.shape.assign(dims.begin(), dims.end());
   array.bytes.resize(array.NumElements() * H5TypeSize(array.type));
   if (!array.bytes.empty() && H5Dread(dataset.get(), NativeType(array.type), H5S_ALL, H5S_ALL,
                                       H5P_DEFAULT, array.bytes.data()) < 0) {
@@ -422,19 +289,12 @@ void WithAttribute(hid_t file, const std::string& path, const std::string& objec
   }
 }
 
-hid_t NewStringType() {
-  hid_t type = H5Tcopy(H5T_C_S1);
-  H5Tset_size(type, H5T_VARIABLE);
-  H5Tset_cset(type, H5T_CSET_UTF8);
-  return type;
-}
-
 }  // namespace
 
 void H5File::SetAttribute(const std::string& object, const std::string& key,
                           const std::string& value) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
-  Handle type(NewStringType(), H5Tclose);
+  Handle type(NewVlenStringType(), H5Tclose);
   WithAttribute(file_id_, path_.string(), object, key, type.get(), true, [&](hid_t attr) {
     const char* p = value.c_str();
     if (H5Awrite(attr, type.get(), &p) < 0) throw H5Error(path_.string() + ": writing attribute '" + key + "'");
@@ -465,7 +325,7 @@ std::string H5File::GetStringAttribute(const std::string& object, const std::str
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   std::string out;
   WithAttribute(file_id_, path_.string(), object, key, -1, false, [&](hid_t attr) {
-    Handle type(NewStringType(), H5Tclose);
+    Handle type(NewVlenStringType(), H5Tclose);
     char* p = nullptr;
     if (H5Aread(attr, type.get(), &p) < 0) throw H5Error(path_.string() + ": attribute '" + key + "' is not a string");
     out = p ? p : "";

@@ -7,10 +7,21 @@
 // Errors: every failing call throws H5Error naming the file and the object. HDF5's own error
 // printing is switched off. One H5File must not be used from two threads at once (Debian's HDF5 is
 // built without thread-safety), and all HDF5 calls in the process go through a global mutex.
+//
+// Open datasets: the row-wise calls (Create, WriteRows, CreateExtendable, Append, ReadRows,
+// CreateStrings, WriteStringRows, ReadStringRows, Shape) keep each dataset they touch open until
+// Close() or the destructor, so that a stream of small appends or range reads does not re-open
+// the dataset every time, and HDF5's chunk cache (1 MiB per dataset) keeps the partly written
+// last chunk of an extendable dataset in memory between appends instead of writing it out and
+// reading it back. Append closes the dataset again whenever its length reaches a whole number of
+// chunks, so appending whole chunks holds no chunk in memory, and other appends hold at most the
+// one partial chunk per dataset (about 1 MiB). Datasets read by ReadRows keep their cache too.
+// HDF5's metadata cache is limited to 4 MiB per file.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -69,8 +80,17 @@ class H5File {
   void WriteRows(const std::string& name, uint64_t first_row, uint64_t rows, const void* data);
   void CreateExtendable(const std::string& name, H5Type type, const std::vector<uint64_t>& row_shape);
   void Append(const std::string& name, uint64_t rows, const void* data);
-  // Reads rows [first_row, first_row + rows) of a numeric dataset.
+  // Reads rows [first_row, first_row + rows) of a numeric dataset. Checks the dataset's type even
+  // when `rows` is 0.
   H5Array ReadRows(const std::string& name, uint64_t first_row, uint64_t rows) const;
+
+  // Strings by row ranges: a 1-d variable-length UTF-8 string dataset of `rows` empty strings,
+  // filled by WriteStringRows (strings end at a NUL byte, as in WriteStrings), and read back by
+  // ReadStringRows, which throws when the dataset holds no variable-length strings (checked even
+  // when `rows` is 0) or the range lies outside it.
+  void CreateStrings(const std::string& name, uint64_t rows);
+  void WriteStringRows(const std::string& name, uint64_t first_row, const std::vector<std::string>& values);
+  std::vector<std::string> ReadStringRows(const std::string& name, uint64_t first_row, uint64_t rows) const;
 
   H5Array Read(const std::string& name) const;
   template <typename T>
@@ -88,8 +108,15 @@ class H5File {
   double GetDoubleAttribute(const std::string& object, const std::string& key) const;
 
  private:
+  // The open dataset `name` (opened on first use, kept until CloseDatasets); throws "no dataset".
+  int64_t OpenDataset(const std::string& name) const;
+  void CloseDatasets() noexcept;
+
   std::filesystem::path path_;
   int64_t file_id_ = -1;
+  // name -> HDF5 dataset id. Mutable: reading opens datasets too. Guarded like every HDF5 call
+  // (one thread per H5File, and the global mutex).
+  mutable std::map<std::string, int64_t> open_datasets_;
 };
 
 template <typename T>

@@ -1,6 +1,8 @@
 // tokenize: examples + tokenizer -> tokens (data/token_dataset.h), the model-ready input rows of
-// every task. nodes/tokenize_features.h says how each task becomes features; the work is spread
-// over threads and streamed to the file by nodes/tokenize_stream.h.
+// every task. nodes/tokenize_features.h says how each task becomes features; the examples are read
+// from the artifact in blocks, the work is spread over threads and streamed to the file by
+// nodes/tokenize_stream.h, so memory does not grow with the corpus.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,24 +47,30 @@ void RunTokenize(NodeContext& ctx) {
   const nlohmann::json& params = ctx.params();
   const TokenizeOptions options = ParseOptions(params);
   const SentencePieceModel model = LoadTokenizer(ctx.input("tokenizer"));
-  ctx.Progress(-1, "reading examples");
-  const Examples examples = ReadExamples(ctx.input("examples"));
+  ctx.Progress(-1, "checking the examples");
+  const ExamplesReader reader(ctx.input("examples"));
+  const Examples& examples = reader.header();  // everything but the examples themselves
   const std::vector<std::string> labels =
       LabelSet(examples, params["labels"].get<std::vector<std::string>>());
   const FeatureBuilder builder(model, examples.task, labels, options);
 
-  std::vector<std::string> ids, languages;
-  TokenDatasetExampleRows(examples, &ids, &languages);
-  TokenDatasetWriter writer(ctx.output("tokens"), MakeTokenDatasetInfo(examples, model, builder), ids, languages);
+  std::unique_ptr<TokenDatasetWriter> writer;
+  {
+    // The writer takes every id and language at once and keeps none of them.
+    std::vector<std::string> ids, languages;
+    TokenDatasetExampleRows(reader, &ids, &languages);
+    writer = std::make_unique<TokenDatasetWriter>(ctx.output("tokens"), MakeTokenDatasetInfo(examples, model, builder),
+                                                  ids, languages);
+  }
   TokenizeStreamOptions stream;
   stream.threads = ctx.threads();
   stream.cancelled = [&ctx] { return ctx.cancelled(); };
   stream.progress = [&ctx](uint64_t done, uint64_t total) {
     ctx.Progress(total ? static_cast<double>(done) / total : 1.0, fmt::format("{}/{} examples", done, total));
   };
-  const TokenizeStats stats = TokenizeExamples(examples, builder, writer, stream);
+  const TokenizeStats stats = TokenizeExamples(reader, builder, *writer, stream);
   if (stats.cancelled) return;
-  writer.Finish();
+  writer->Finish();
   ctx.cost().tokens = static_cast<double>(stats.tokens);
   ctx.Log(fmt::format("{} {} -> {} features, {} tokens; {} truncated, {} split over several features",
                       stats.examples, examples.task == TaskType::kParallelSentences ? "sentences" : "examples",

@@ -5,12 +5,16 @@
 //   build (parallel):         FeatureBuilder turns each example of the run into features;
 //   write (serial, in order): TokenDatasetWriter appends the run's features to the file.
 // At most `batches_in_flight` runs exist at once, so the features held in memory stay at about
-// batches_in_flight * (features of batch_bytes of text) however many examples there are; the
-// examples themselves are the caller's (held in memory). The output is the same for any thread
-// count and batch size: each example is built on its own and written in example order.
+// batches_in_flight * (features of batch_bytes of text) however many examples there are. The
+// examples come from the caller's Examples (held in memory), or from an ExamplesReader: then the
+// take filter reads them block by block (blocks of about 256 KiB of text) and moves them into the
+// runs, so that besides the runs in flight only one block is held and memory does not grow with
+// the artifact. The output is the same for any thread count, batch size and source: runs are cut
+// by text size alone, each example is built on its own, and runs are written in example order.
 //
 // Parallel sentences: the examples of the token dataset are the source sentences, then the
-// target sentences (see data/token_dataset.h); `Examples::examples` is empty there.
+// target sentences (see data/token_dataset.h); `Examples::examples` is empty there, and an
+// ExamplesReader holds the sentences in memory (ExamplesReader::parallel()).
 //
 // Threads: call from any thread; the builder runs on a task arena of `threads`. Errors: an
 // exception from the builder or the writer (InputError for a bad label, H5Error on a write
@@ -22,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "data/examples_artifact.h"
 #include "data/readers/examples.h"
 #include "data/token_dataset.h"
 #include "nodes/tokenize_features.h"
@@ -48,18 +53,27 @@ struct TokenizeStats {
 
 // The number of examples of the token dataset (sentences on both sides for parallel data).
 uint64_t TokenDatasetExamples(const Examples& examples);
+uint64_t TokenDatasetExamples(const ExamplesReader& reader);
 
-// One id and language per example of the token dataset.
+// One id and language per example of the token dataset. From a reader they are read in blocks,
+// but the result holds all of them (about 64 bytes an example; TokenDatasetWriter takes them whole).
 void TokenDatasetExampleRows(const Examples& examples, std::vector<std::string>* ids,
                              std::vector<std::string>* languages);
+void TokenDatasetExampleRows(const ExamplesReader& reader, std::vector<std::string>* ids,
+                             std::vector<std::string>* languages);
 
-// The attributes of the token dataset that `builder` makes from `examples`.
+// The attributes of the token dataset that `builder` makes from `examples` (only task, format and
+// parallel are used: ExamplesReader::header() will do).
 TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const SentencePieceModel& model,
                                       const FeatureBuilder& builder);
 
 // Builds the features of every example and appends them to `writer` (which the caller opened
 // with TokenDatasetExampleRows and finishes afterwards).
 TokenizeStats TokenizeExamples(const Examples& examples, const FeatureBuilder& builder, TokenDatasetWriter& writer,
+                               const TokenizeStreamOptions& options);
+// The same, reading the examples from `reader` as they are needed (the reader must not be used
+// elsewhere until this returns). An H5Error from reading cancels the pipeline like a write error.
+TokenizeStats TokenizeExamples(const ExamplesReader& reader, const FeatureBuilder& builder, TokenDatasetWriter& writer,
                                const TokenizeStreamOptions& options);
 
 }  // namespace xstilts

@@ -89,6 +89,78 @@ TEST(H5File, WritesAndReadsByRowsAndAppends) {
   EXPECT_EQ(middle.data<float>()[1], 1.0f);
 }
 
+TEST(H5File, ReadsAndWritesStringsByRows) {
+  auto path = TempPath("string_rows.h5");
+  const std::vector<std::string> values = {"null", "eins", "", "drei", "vier ünï", "fünf", "六", "sieben"};
+  {
+    H5File file(path, H5File::Mode::kCreate);
+    file.WriteStrings("whole", values);
+    file.CreateStrings("group/filled", 5);
+    file.WriteStringRows("group/filled", 1, {"a", "b"});
+    file.WriteStringRows("group/filled", 4, {"e"});
+    file.WriteVector<int32_t>("numbers", {1, 2});
+    try {
+      file.WriteStringRows("group/filled", 4, {"e", "f"});
+      FAIL() << "expected H5Error";
+    } catch (const H5Error& e) {
+      EXPECT_EQ(std::string(e.what()), path.string() + ": dataset 'group/filled': rows 4..6 out of range");
+    }
+    file.Close();
+  }
+  H5File file(path, H5File::Mode::kReadOnly);
+  EXPECT_EQ(file.ReadStringRows("whole", 2, 5), std::vector<std::string>(values.begin() + 2, values.begin() + 7));
+  EXPECT_EQ(file.ReadStringRows("whole", 0, 8), values);
+  EXPECT_EQ(file.ReadStringRows("whole", 8, 0), std::vector<std::string>());
+  EXPECT_EQ(file.ReadStrings("group/filled"), (std::vector<std::string>{"", "a", "b", "", "e"}));
+  EXPECT_EQ(file.ReadStringRows("group/filled", 3, 2), (std::vector<std::string>{"", "e"}));
+  try {
+    file.ReadStringRows("whole", 6, 3);
+    FAIL() << "expected H5Error";
+  } catch (const H5Error& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ": dataset 'whole': rows 6..9 out of range");
+  }
+  try {
+    file.ReadStringRows("numbers", 0, 0);
+    FAIL() << "expected H5Error";
+  } catch (const H5Error& e) {
+    EXPECT_EQ(std::string(e.what()), path.string() + ": dataset 'numbers' is not a variable-length string array");
+  }
+  EXPECT_THROW(file.ReadStringRows("nope", 0, 0), H5Error);
+}
+
+// Appends of a few rows leave a partly written chunk behind each time; the dataset stays open
+// between them (and across a move of the H5File), and the data must come out whole.
+TEST(H5File, ManySmallAppendsKeepEveryRow) {
+  auto path = TempPath("small_appends.h5");
+  std::vector<int64_t> expected;
+  {
+    H5File first(path, H5File::Mode::kCreate);
+    first.CreateExtendable("values", H5Type::kInt64, {});
+    first.CreateExtendable("pairs", H5Type::kInt32, {2});
+    H5File file = std::move(first);
+    for (int64_t i = 0; i < 3000; ++i) {
+      std::vector<int64_t> rows(static_cast<size_t>(i % 97 + 1));
+      for (size_t k = 0; k < rows.size(); ++k) rows[k] = static_cast<int64_t>(expected.size() + k);
+      file.Append("values", rows.size(), rows.data());
+      expected.insert(expected.end(), rows.begin(), rows.end());
+      const int32_t pair[2] = {static_cast<int32_t>(i), static_cast<int32_t>(-i)};
+      file.Append("pairs", 1, pair);
+    }
+    // Reading while appending sees what was appended so far.
+    EXPECT_EQ(file.Shape("values"), (std::vector<uint64_t>{expected.size()}));
+    EXPECT_EQ(file.ReadRows("pairs", 2999, 1).data<int32_t>()[1], -2999);
+    file.Close();
+  }
+  H5File file(path, H5File::Mode::kReadOnly);
+  EXPECT_EQ(file.ReadVector<int64_t>("values"), expected);
+  const H5Array pairs = file.Read("pairs");
+  ASSERT_EQ(pairs.shape, (std::vector<uint64_t>{3000, 2}));
+  for (int32_t i = 0; i < 3000; ++i) {
+    ASSERT_EQ(pairs.data<int32_t>()[2 * i], i);
+    ASSERT_EQ(pairs.data<int32_t>()[2 * i + 1], -i);
+  }
+}
+
 TEST(H5File, RejectsTruncatedFile) {
   auto path = TempPath("truncated.h5");
   {

@@ -1,8 +1,11 @@
 // TokenizeExamples: the parallel, streaming driver of the tokenize node.
 #include "nodes/tokenize_stream.h"
 
+#include <tuple>
+
 #include <gtest/gtest.h>
 
+#include "data/examples_artifact.h"
 #include "data/readers/read_dataset.h"
 #include "tests/readers/reader_test_util.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
@@ -139,6 +142,63 @@ TEST(TokenizeStream, ABadLabelStopsTheStreamWithItsMessage) {
   options.batch_bytes = 1000;
   EXPECT_EQ(testing::InputErrorMessage([&] { TokenizeToFile(examples, builder, model, dir.path() / "x.h5", options); }),
             "example 700 (id '700', de): label 'maybe' is not in the label set [contradiction, entailment, neutral]");
+}
+
+// The tokenize node's way: examples read from the artifact block by block as the stream needs
+// them give the file that the same examples held in memory give, for tagging (ragged columns) and
+// span QA (answers), on two threads with small runs against one thread with large ones.
+TEST(TokenizeStream, ReadingTheArtifactWritesWhatInMemoryExamplesWrite) {
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(model_path, kModel);
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(panx, "panx/xtreme/dev-de.tsv");
+  XSTILTS_TOKENIZER_DATA_OR_SKIP(xquad, "xquad/xquad.de.json");
+  const SentencePieceModel model = LoadModel(model_path);
+  TempDir dir;
+  const auto cases = {std::make_tuple("panx", panx, 3000), std::make_tuple("xquad", xquad, 300)};
+  for (const auto& [format, path, limit] : cases) {
+    SCOPED_TRACE(format);
+    const auto n = static_cast<uint64_t>(limit);
+    Examples examples = ReadDataset(format, path);
+    examples.examples.resize(n);
+    const fs::path artifact = dir.path() / (std::string(format) + ".h5");
+    WriteExamples(examples, artifact);
+    TokenizeOptions options;
+    options.max_length = 96;
+    options.doc_stride = 32;
+    options.max_query_length = 24;
+    const FeatureBuilder builder(model, examples.task, examples.labels, options);
+    TokenizeStreamOptions one;
+    one.threads = 1;
+    one.batch_bytes = 1 << 20;
+    const TokenizeStats a = TokenizeToFile(examples, builder, model, dir.path() / "memory.h5", one);
+
+    const ExamplesReader reader(artifact);
+    std::vector<std::string> ids, languages;
+    TokenDatasetExampleRows(reader, &ids, &languages);
+    EXPECT_EQ(TokenDatasetExamples(reader), n);
+    TokenDatasetWriter writer(dir.path() / "read.h5", MakeTokenDatasetInfo(reader.header(), model, builder), ids,
+                              languages);
+    TokenizeStreamOptions two;
+    two.threads = 2;
+    two.batch_bytes = 700;
+    uint64_t last_done = 0;
+    two.progress = [&](uint64_t done, uint64_t total) {
+      EXPECT_EQ(total, n);
+      EXPECT_GT(done, last_done);
+      last_done = done;
+    };
+    const TokenizeStats b = TokenizeExamples(reader, builder, writer, two);
+    writer.Finish();
+    EXPECT_EQ(last_done, n);
+    EXPECT_EQ(b.examples, a.examples);
+    EXPECT_EQ(b.features, a.features);
+    EXPECT_EQ(b.counts.truncated, a.counts.truncated);
+    EXPECT_EQ(b.counts.split, a.counts.split);
+    const TokenDataset x = ReadTokenDataset(dir.path() / "memory.h5");
+    const TokenDataset y = ReadTokenDataset(dir.path() / "read.h5");
+    EXPECT_EQ(TokenDatasetDifference(x, y), "");
+    EXPECT_EQ(y.example_id, ids);
+    EXPECT_GT(y.features.size(), 0u);
+  }
 }
 
 }  // namespace

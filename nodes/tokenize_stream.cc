@@ -1,3 +1,4 @@
+#include "nodes/tokenizer/batch_pool.h"
 #include "nodes/tokenize_stream.h"
 
 #include <tbb/parallel_pipeline.h>
@@ -24,30 +25,6 @@ struct Batch {
   FeatureCounts counts;
 };
 
-// Owns every batch, so batches in flight when an exception cancels the pipeline are not leaked;
-// batches are reused so that their buffers keep their capacity.
-class BatchPool {
- public:
-  Batch* Take() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (free_.empty()) {
-      all_.push_back(std::make_unique<Batch>());
-      return all_.back().get();
-    }
-    Batch* batch = free_.back();
-    free_.pop_back();
-    return batch;
-  }
-  void Give(Batch* batch) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    free_.push_back(batch);
-  }
-
- private:
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Batch>> all_;
-  std::vector<Batch*> free_;
-};
 
 // Bytes of text an example contributes, to size runs.
 size_t TextBytes(const Example& e) {
@@ -109,7 +86,7 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
       options.batches_in_flight > 0 ? options.batches_in_flight : 2 * static_cast<size_t>(threads) + 2;
   const uint64_t sources = parallel ? parallel->source_texts.size() : 0;
 
-  BatchPool pool;
+  BatchPool<Batch> pool;
   TokenizeStats stats;
   uint64_t next = 0;
 

@@ -18,7 +18,7 @@
 #include "data/h5_file.h"
 #include "data/token_dataset.h"
 #include "tests/integration/cli_harness.h"
-#include "tests/nodes/model_test_helpers.h"
+#include "tests/nodes/model_test_support.h"
 #include "tests/shared_data.h"
 
 namespace xstilts {

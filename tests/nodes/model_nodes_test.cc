@@ -16,6 +16,7 @@
 #include "data/h5_file.h"
 #include "nodes/model/safetensors.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/nodes/model_test_support.h"
 #include "tests/shared_data.h"
 
 namespace xstilts {
@@ -24,29 +25,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
-
-fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
-  const nlohmann::json json = r.Json();
-  for (const auto& n : json["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
-// Every /model/<tensor> of a model artifact, as raw bytes.
-std::map<std::string, std::string> ModelTensors(const fs::path& artifact) {
-  H5File file(artifact, H5File::Mode::kReadOnly);
-  std::map<std::string, std::string> out;
-  for (const std::string& name : file.List("/model")) {
-    H5Array a = file.Read("/model/" + name);
-    out[name] = std::string(a.bytes.begin(), a.bytes.end());
-  }
-  return out;
-}
+using testing::ArtifactOf;
+using testing::LogColumn;
+using testing::ModelTensors;
 
 // Upstream of the train node: a classification set, a tokenizer trained on it, the tokens, a
 // tiny encoder and a few masked-LM steps.
@@ -82,11 +63,6 @@ std::string WithTrain(const fs::path& xnli, int steps) {
          "    params: {steps: " + std::to_string(steps) + ", batch_size: 16, lr: 1.0e-3, warmup_ratio: 0.1, eval_every: 10,\n"
          "             checkpoint_every: 5, device: cpu, seed: 3}\n"
          "    resources: {threads: 1}\n";
-}
-
-std::vector<double> LogColumn(const fs::path& log, const std::string& name) {
-  H5File file(log, H5File::Mode::kReadOnly);
-  return file.ReadVector<double>(name);
 }
 
 TEST(ModelNodes, PretrainAndTrainPipelineLearnsAndIsCached) {

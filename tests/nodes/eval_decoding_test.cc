@@ -27,7 +27,8 @@ TEST(EvalDecoding, QaBestSpanInOneWindow) {
   EXPECT_EQ(span.start_token, 4);
   EXPECT_EQ(span.end_token, 5);
   EXPECT_DOUBLE_EQ(span.score, 9.0);
-  // max_answer_length 1: only single-token answers; best is "cd" (5 + 1) over "ef" (2 + 4).
+  // max_answer_length 1: only single-token answers; "cd" (5 + 1) and "ef" (2 + 4) tie at 6.
+  // Ties go to the earlier candidate: start cd is ranked before start ef.
   EXPECT_EQ(DecodeQaSpan({w}, "ab cd ef", 20, 1).text, "cd");
   // n_best 2: the starts considered are the two question tokens (9, 9): nothing is valid.
   EXPECT_FALSE(DecodeQaSpan({w}, "ab cd ef", 2, 30).found);

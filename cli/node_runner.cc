@@ -47,6 +47,7 @@ class RunnerContext : public NodeContext {
   fs::path scratch_dir() const override { return scratch_; }
   fs::path resume_dir() const override { return resume_; }
   fs::path base_dir() const override { return BaseDir(pipeline_); }
+  fs::path run_dir() const override { return store_.RunDir(ArtifactStore::PipelineId(pipeline_.file)); }
   int threads() const override { return threads_; }
   bool cancelled() const override { return cancel_ && cancel_->load(); }
   void Progress(double fraction, const std::string& message) override {

@@ -70,6 +70,9 @@ class NodeContext {
   virtual std::filesystem::path resume_dir() const = 0;
   // The pipeline file's directory: relative paths in params are relative to it.
   virtual std::filesystem::path base_dir() const = 0;
+  // The pipeline's run directory in the cache (runs/<pipeline id>: run logs, metrics JSON); it
+  // may not exist yet. Bodies write there only human-facing copies of what their outputs hold.
+  virtual std::filesystem::path run_dir() const = 0;
   virtual int threads() const = 0;
   virtual bool cancelled() const = 0;
   // fraction in [0,1] or < 0 when unknown; message is short ("step 40/100 loss 0.52").

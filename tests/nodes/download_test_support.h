@@ -90,6 +90,7 @@ class FakeNodeContext : public NodeContext {
   std::filesystem::path scratch_dir() const override { return run_dir_ / "scratch"; }
   std::filesystem::path resume_dir() const override { return resume_; }
   std::filesystem::path base_dir() const override { return base_; }
+  std::filesystem::path run_dir() const override { return run_dir_ / "run"; }
   int threads() const override { return 1; }
   bool cancelled() const override { return cancel.load(); }
   void Progress(double fraction, const std::string& message) override {

@@ -1,0 +1,216 @@
+// evaluate and retrieve through the CLI on real benchmark files with tiny models.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "data/artifact_store.h"
+#include "data/h5_file.h"
+#include "tests/integration/cli_harness.h"
+#include "tests/shared_data.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
+  const nlohmann::json run = r.Json();  // iterate a local: a temporary's parts would dangle
+  for (const auto& n : run["nodes"]) {
+    if (n["name"] == node) {
+      const std::string key = n["key"];
+      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
+    }
+  }
+  ADD_FAILURE() << "no node " << node << " in " << r.out;
+  return {};
+}
+
+// The metrics column `metric` by language.
+std::map<std::string, double> MetricsOf(const fs::path& artifact, const std::string& metric) {
+  H5File f(artifact, H5File::Mode::kReadOnly);
+  EXPECT_EQ(f.GetStringAttribute("/", "kind"), "metrics");
+  const std::vector<std::string> languages = f.ReadStrings("/languages");
+  const std::vector<double> values = f.ReadVector<double>("/" + metric);
+  std::map<std::string, double> out;
+  for (size_t i = 0; i < languages.size() && i < values.size(); ++i) out[languages[i]] = values[i];
+  return out;
+}
+
+const char kTinyModel[] = "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 130, seed: 1}\n";
+
+TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
+  XSTILTS_SHARED_DATA_OR_SKIP(en, "xnli/xtreme/dev-en.tsv");
+  const std::string pattern = (en.parent_path() / "dev-{lang}.tsv").string();
+  CliHarness h("eval_nodes_xnli");
+  h.Write("p.yaml",
+          "nodes:\n"
+          "  en:\n"
+          "    type: dataset\n"
+          "    params: {format: xnli, path: " + en.string() + ", limit: 300}\n"
+          "  test:\n"
+          "    type: dataset\n"
+          "    params: {format: xnli, path: '" + pattern + "', languages: [de, fr, zh], limit: 100}\n"
+          "  spm:\n"
+          "    type: train_tokenizer\n"
+          "    inputs: {corpus: [en, test]}\n"
+          "    params: {model_type: bpe, vocab_size: 1000}\n"
+          "  tok_en:\n"
+          "    type: tokenize\n"
+          "    inputs: {examples: en, tokenizer: spm}\n"
+          "    params: {max_length: 128}\n"
+          "  tok_test:\n"
+          "    type: tokenize\n"
+          "    inputs: {examples: test, tokenizer: spm}\n"
+          "    params: {max_length: 128}\n"
+          "  init:\n"
+          "    type: init_model\n"
+          "    inputs: {tokenizer: spm}\n" + std::string(kTinyModel) +
+          "  cls:\n"
+          "    type: train\n"
+          "    inputs: {model: init, train: tok_en}\n"
+          "    params: {steps: 30, batch_size: 16, lr: 1.0e-3, device: cpu, seed: 3}\n"
+          "    resources: {threads: 1}\n"
+          "  eval:\n"
+          "    type: evaluate\n"
+          "    inputs: {model: cls, tokens: [tok_test, tok_en]}\n"
+          "    params: {batch_size: 64, device: cpu}\n");
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::map<std::string, double> accuracy = MetricsOf(ArtifactOf(h, r, "eval", "metrics"), "accuracy");
+  ASSERT_EQ(accuracy.size(), 5u) << "de, en, fr, zh and avg";
+  double sum = 0;
+  for (const char* language : {"de", "en", "fr", "zh"}) {
+    ASSERT_TRUE(accuracy.count(language)) << language;
+    EXPECT_GE(accuracy.at(language), 0.0);
+    EXPECT_LE(accuracy.at(language), 100.0);
+    // 100 (or 300) examples: accuracy is a multiple of 1 (or 1/3) percent.
+    sum += accuracy.at(language);
+  }
+  EXPECT_NEAR(accuracy.at("avg"), sum / 4, 1e-9);
+
+  H5File predictions(ArtifactOf(h, r, "eval", "predictions"), H5File::Mode::kReadOnly);
+  EXPECT_EQ(predictions.GetStringAttribute("/", "kind"), "predictions");
+  const std::vector<std::string> predicted = predictions.ReadStrings("/prediction");
+  EXPECT_EQ(predicted.size(), 600u);
+  for (const std::string& p : predicted) EXPECT_TRUE(p == "entailment" || p == "neutral" || p == "contradiction") << p;
+
+  const fs::path json_path = h.cache() / "runs" / ArtifactStore::PipelineId(h.dir() / "p.yaml") / "metrics" / "eval.json";
+  ASSERT_TRUE(fs::exists(json_path)) << json_path;
+  const nlohmann::json json = nlohmann::json::parse(std::ifstream(json_path));
+  EXPECT_EQ(json["task"], "xnli");
+  EXPECT_DOUBLE_EQ(json["metrics"]["de"]["accuracy"].get<double>(), accuracy.at("de"));
+  EXPECT_DOUBLE_EQ(json["avg"]["accuracy"].get<double>(), accuracy.at("avg"));
+}
+
+// `vocab`: small corpora cannot fill a large vocabulary, Chinese needs one.
+std::string RetrievePipeline(const std::string& format, const std::string& path, int limit, const std::string& mode,
+                             bool with_dev, int vocab = 1000) {
+  return "nodes:\n"
+         "  pairs:\n"
+         "    type: dataset\n"
+         "    params: {format: " + format + ", path: '" + path + "'" + (limit ? ", limit: " + std::to_string(limit) : "") + "}\n"
+         "  spm:\n"
+         "    type: train_tokenizer\n"
+         "    inputs: {corpus: pairs}\n"
+         "    params: {model_type: bpe, vocab_size: " + std::to_string(vocab) + ", character_coverage: 0.98}\n"
+         "  tok:\n"
+         "    type: tokenize\n"
+         "    inputs: {examples: pairs, tokenizer: spm}\n"
+         "    params: {max_length: 128}\n"
+         "  init:\n"
+         "    type: init_model\n"
+         "    inputs: {tokenizer: spm}\n" + std::string(kTinyModel) +
+         "  ret:\n"
+         "    type: retrieve\n"
+         "    inputs: {model: init, tokens: [tok], examples: [pairs]" +
+         (with_dev ? ", dev_tokens: [tok], dev_examples: [pairs]" : "") + "}\n"
+         "    params: {mode: " + mode + ", layer: 1, batch_size: 64, device: cpu}\n";
+}
+
+TEST(EvalNodes, TatoebaAccuracyOnRealSentences) {
+  XSTILTS_SHARED_DATA_OR_SKIP(deu, "tatoeba/v1/tatoeba.deu-eng.deu");
+  CliHarness h("eval_nodes_tatoeba");
+  h.Write("p.yaml", RetrievePipeline("tatoeba", (deu.parent_path() / "tatoeba.deu-eng").string(), 300, "tatoeba", false));
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::map<std::string, double> accuracy = MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "accuracy");
+  ASSERT_EQ(accuracy.size(), 2u);
+  EXPECT_GE(accuracy.at("de"), 0.0);
+  EXPECT_LE(accuracy.at("de"), 100.0);
+  H5File predictions(ArtifactOf(h, r, "ret", "predictions"), H5File::Mode::kReadOnly);
+  EXPECT_EQ(predictions.ReadStrings("/target_id").size(), 300u);
+}
+
+// Distinct lines of the English side as both sides: the embeddings of source i and target i are
+// identical, so top-1 retrieval must find every pair.
+TEST(EvalNodes, TatoebaWithIdenticalSidesIsExact) {
+  XSTILTS_SHARED_DATA_OR_SKIP(eng, "tatoeba/v1/tatoeba.deu-eng.eng");
+  CliHarness h("eval_nodes_tatoeba_identical");
+  std::ifstream in(eng);
+  std::vector<std::string> lines;
+  std::set<std::string> seen;
+  for (std::string line; std::getline(in, line) && lines.size() < 200;) {
+    if (!line.empty() && seen.insert(line).second) lines.push_back(line);
+  }
+  std::ofstream src(h.dir() / "tatoeba.deu-eng.deu"), trg(h.dir() / "tatoeba.deu-eng.eng");
+  for (const std::string& line : lines) src << line << "\n", trg << line << "\n";
+  src.close();
+  trg.close();
+  h.Write("p.yaml", RetrievePipeline("tatoeba", (h.dir() / "tatoeba.deu-eng").string(), 0, "tatoeba", false));
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "accuracy").at("de"), 100.0);
+}
+
+TEST(EvalNodes, BuccMiningOnRealSentences) {
+  XSTILTS_SHARED_DATA_OR_SKIP(zh, "bucc2018/xtreme/zh-en.dev.zh");
+  CliHarness h("eval_nodes_bucc");
+  h.Write("p.yaml", RetrievePipeline("bucc2018", (zh.parent_path() / "zh-en.dev").string(), 2000, "bucc", true, 4000));
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const fs::path metrics = ArtifactOf(h, r, "ret", "metrics");
+  for (const char* m : {"f1", "precision", "recall"}) {
+    const double v = MetricsOf(metrics, m).at("zh");
+    EXPECT_GE(v, 0.0) << m;
+    EXPECT_LE(v, 100.0) << m;
+  }
+}
+
+// Every source sentence is also on the target side (with distractors there): the gold pairs have
+// cosine 1, so with the threshold chosen on this set mining finds exactly them.
+TEST(EvalNodes, BuccWithIdenticalPairsIsExact) {
+  XSTILTS_SHARED_DATA_OR_SKIP(en, "bucc2018/xtreme/zh-en.dev.en");
+  CliHarness h("eval_nodes_bucc_identical");
+  std::ifstream in(en);
+  std::vector<std::string> texts;
+  std::set<std::string> seen;
+  for (std::string line; std::getline(in, line) && texts.size() < 120;) {
+    const std::string text = line.substr(line.find('\t') + 1);
+    if (seen.insert(text).second) texts.push_back(text);
+  }
+  std::ofstream zh_out(h.dir() / "zh-en.dev.zh"), en_out(h.dir() / "zh-en.dev.en"), gold(h.dir() / "zh-en.dev.gold");
+  for (size_t i = 0; i < texts.size(); ++i) {
+    en_out << "en-" << i << "\t" << texts[i] << "\n";
+    if (i % 3 == 0) {
+      zh_out << "zh-" << i << "\t" << texts[i] << "\n";
+      gold << "zh-" << i << "\ten-" << i << "\n";
+    }
+  }
+  zh_out.close();
+  en_out.close();
+  gold.close();
+  h.Write("p.yaml", RetrievePipeline("bucc2018", (h.dir() / "zh-en.dev").string(), 0, "bucc", true));
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "f1").at("zh"), 100.0);
+}
+
+}  // namespace
+}  // namespace xstilts

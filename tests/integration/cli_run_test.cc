@@ -288,7 +288,7 @@ TEST(CliDocs, EmbeddedDemoPipelineIsValid) {
   CliResult r = h.Run({"graph", demo, "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json graph = nlohmann::json::parse(r.out);
-  EXPECT_EQ(graph["nodes"].size(), 26u);
+  EXPECT_EQ(graph["nodes"].size(), 27u);
 }
 
 TEST(CliDocs, NodeReferenceInDocsIsCurrent) {

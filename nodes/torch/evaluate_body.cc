@@ -307,14 +307,9 @@ void WritePredictions(const Evaluated& e, TaskType type, const std::filesystem::
 void RunEvaluate(NodeContext& ctx) {
   const nlohmann::json& p = ctx.params();
   torch::set_num_threads(std::max(ctx.threads(), 1));
-  const std::string model_source = ctx.input("model").string();
-  const ModelArtifact artifact = ReadModelInput(ctx.input("model"));
-  Result<TaskModel> loaded = TaskModelFromArtifact(artifact, model_source);
-  if (!loaded.ok()) throw InputError(loaded.status().message());
-  TaskModel model = *loaded;
+  ModelArtifact artifact;
+  TaskModel model = LoadModelForInference(ctx.input("model"), p["device"].get<std::string>(), &artifact);
   const torch::Device device = NodeDevice(p["device"].get<std::string>());
-  model->to(device);
-  model->eval();
 
   const std::vector<std::filesystem::path> paths = ctx.inputs("tokens");
   std::string task = p["task"].get<std::string>();
@@ -330,7 +325,7 @@ void RunEvaluate(NodeContext& ctx) {
       if (!found) {
         std::string have;
         for (const TaskSpec& s : model->tasks()) have += (have.empty() ? "" : ", ") + s.name;
-        throw InputError(fmt::format("{}: the model has no head '{}' (heads: {}); set task", model_source, task, have));
+        throw InputError(fmt::format("{}: the model has no head '{}' (heads: {}); set task", ctx.input("model").string(), task, have));
       }
       evaluator = std::make_unique<Evaluator>(ctx, *model, task, device);
     }

@@ -63,4 +63,15 @@ double EncoderFlops(const EncoderConfig& config, int64_t parameters, double toke
   return (training ? 3.0 : 1.0) * per_token * tokens;
 }
 
+TaskModel LoadModelForInference(const std::filesystem::path& path, const std::string& device_name,
+                                ModelArtifact* artifact) {
+  *artifact = ReadModelInput(path);
+  Result<TaskModel> loaded = TaskModelFromArtifact(*artifact, path.string());
+  if (!loaded.ok()) throw InputError(loaded.status().message());
+  TaskModel model = *loaded;
+  model->to(NodeDevice(device_name));
+  model->eval();
+  return model;
+}
+
 }  // namespace xstilts

@@ -40,6 +40,11 @@ int64_t ParameterCount(const torch::nn::Module& module);
 // Resolves the `device` param ("auto" | "cpu" | "cuda"); InputError for "cuda" without CUDA.
 torch::Device NodeDevice(const std::string& name);
 
+// The model of an inference node (evaluate, retrieve): read from `path`, moved to `device_name`,
+// in eval mode. `artifact` receives what was read (config, heads).
+TaskModel LoadModelForInference(const std::filesystem::path& path, const std::string& device_name,
+                                ModelArtifact* artifact);
+
 // Floating-point operations of `tokens` token positions through `config`'s encoder in sequences
 // of `sequence_length`: 2 x parameters per token forward plus the attention scores and weighted
 // sums (2 x layers x sequence_length x hidden); training (forward + backward) is 3 x that.

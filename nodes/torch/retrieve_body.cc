@@ -86,14 +86,9 @@ BuccSide MineCandidates(const SideEmbeddings& e, const ParallelSentences& p, int
 void RunRetrieve(NodeContext& ctx) {
   const nlohmann::json& p = ctx.params();
   torch::set_num_threads(std::max(ctx.threads(), 1));
-  const std::string model_source = ctx.input("model").string();
-  const ModelArtifact artifact = ReadModelInput(ctx.input("model"));
-  Result<TaskModel> loaded = TaskModelFromArtifact(artifact, model_source);
-  if (!loaded.ok()) throw InputError(loaded.status().message());
-  TaskModel model = *loaded;
+  ModelArtifact artifact;
+  TaskModel model = LoadModelForInference(ctx.input("model"), p["device"].get<std::string>(), &artifact);
   const torch::Device device = NodeDevice(p["device"].get<std::string>());
-  model->to(device);
-  model->eval();
   const int64_t layer = p["layer"].get<int64_t>(), k = p["k"].get<int64_t>(), batch_size = p["batch_size"].get<int64_t>();
   if (layer < 0 || layer > artifact.config.num_hidden_layers) {
     throw InputError(fmt::format("layer: {} is not in [0, {}] (0 = embeddings)", layer, artifact.config.num_hidden_layers));

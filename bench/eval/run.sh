@@ -15,3 +15,5 @@ for what in top1 mine_k4; do
   b=$(awk -v w="$what" '$2 == w {print $3}' <<<"$peer")
   printf '%-10s %12s %12s %8.2f\n' "$what" "$a" "$b" "$(awk -v a="$a" -v b="$b" 'BEGIN {print b / a}')"
 done
+echo
+"$here/eval_throughput.sh" "$build" 2000

@@ -134,6 +134,50 @@ std::string RetrievePipeline(const std::string& format, const std::string& path,
          "    params: {mode: " + mode + ", layer: 1, batch_size: 64, device: cpu}\n";
 }
 
+// Tagging (PAN-X, entity F1 over first sub-tokens) and span QA (XQuAD, n-best spans mapped back to
+// the context) through the node, zero-shot from English: the scores exist per language and are
+// percentages.
+TEST(EvalNodes, TaggingAndQaScorePerLanguage) {
+  XSTILTS_SHARED_DATA_OR_SKIP(panx_en, "panx/xtreme/dev-en.tsv");
+  XSTILTS_SHARED_DATA_OR_SKIP(xquad_en, "xquad/xquad.en.json");
+  const std::string panx = (panx_en.parent_path() / "dev-{lang}.tsv").string();
+  const std::string xquad = (xquad_en.parent_path() / "xquad.{lang}.json").string();
+  CliHarness h("eval_nodes_tagging_qa");
+  h.Write("p.yaml",
+          "nodes:\n"
+          "  ner: {type: dataset, params: {format: panx, path: '" + panx + "', languages: [en, de], limit: 40}}\n"
+          "  qa: {type: dataset, params: {format: xquad, path: '" + xquad + "', languages: [en, de], limit: 12}}\n"
+          "  spm:\n"
+          "    type: train_tokenizer\n"
+          "    inputs: {corpus: [ner, qa]}\n"
+          "    params: {model_type: bpe, vocab_size: 1000, character_coverage: 0.99}\n"
+          "  ner_tok: {type: tokenize, inputs: {examples: ner, tokenizer: spm}, params: {max_length: 64}}\n"
+          "  qa_tok:\n"
+          "    type: tokenize\n"
+          "    inputs: {examples: qa, tokenizer: spm}\n"
+          "    params: {max_length: 96, doc_stride: 48, max_query_length: 24}\n"
+          "  init:\n"
+          "    type: init_model\n"
+          "    inputs: {tokenizer: spm}\n" + std::string(kTinyModel) +
+          "  tuned:\n"
+          "    type: train\n"
+          "    inputs: {model: init, train: [ner_tok, qa_tok]}\n"
+          "    params: {steps: 6, batch_size: 8, lr: 1.0e-3, device: cpu}\n"
+          "  ner_eval: {type: evaluate, inputs: {model: tuned, tokens: ner_tok, examples: ner}, params: {device: cpu}}\n"
+          "  qa_eval: {type: evaluate, inputs: {model: tuned, tokens: qa_tok, examples: qa}, params: {device: cpu}}\n");
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  for (const auto& [node, metric] : {std::pair{"ner_eval", "f1"}, std::pair{"qa_eval", "f1"}, std::pair{"qa_eval", "exact_match"}}) {
+    const std::map<std::string, double> scores = MetricsOf(ArtifactOf(h, r, node, "metrics"), metric);
+    ASSERT_EQ(scores.size(), 3u) << node << ": en, de and avg";
+    for (const auto& [language, value] : scores) {
+      EXPECT_GE(value, 0.0) << node << " " << language;
+      EXPECT_LE(value, 100.0) << node << " " << language;
+    }
+    EXPECT_NEAR(scores.at("avg"), (scores.at("en") + scores.at("de")) / 2, 1e-9) << node;
+  }
+}
+
 TEST(EvalNodes, TatoebaAccuracyOnRealSentences) {
   XSTILTS_SHARED_DATA_OR_SKIP(deu, "tatoeba/v1/tatoeba.deu-eng.deu");
   CliHarness h("eval_nodes_tatoeba");

@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev libgtest-dev libbenchmark-dev libarchive-dev
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-sentencepiece python3-h5py snakemake)
+  packages+=(python3-torch python3-sentencepiece python3-h5py snakemake bc)
 fi
 
 missing=()

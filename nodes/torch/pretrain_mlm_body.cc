@@ -80,19 +80,9 @@ void RunPretrainMlm(NodeContext& ctx) {
   auto inner = std::make_unique<TensorBatchSource>(all, batch_size, true, seed);
   MlmBatchSource source(std::move(inner), masking, seed);
 
-  TrainOptions options;
-  options.learning_rate = p["lr"].get<double>();
-  options.adamw.weight_decay = p["weight_decay"].get<double>();
+  TrainOptions options = CommonTrainOptions(ctx, seed);
   options.max_steps = p["steps"].get<int64_t>();
   options.warmup_steps = p["warmup"].get<int64_t>();
-  options.max_grad_norm = p["grad_clip"].get<double>();
-  options.seed = seed;
-  options.checkpoint_every_steps = p["checkpoint_every"].get<int64_t>();
-  options.checkpoint_path = (ctx.resume_dir() / "train.h5").string();
-  options.num_threads = std::max(ctx.threads(), 1);
-  options.device = p["device"].get<std::string>();
-  options.bf16_autocast = p["bf16"].get<bool>();
-  options.log_every_steps = 1;
   const torch::Device device = NodeDevice(options.device);
 
   std::shared_ptr<TaskModelImpl> module = model.ptr();

@@ -148,22 +148,12 @@ void RunTrain(NodeContext& ctx) {
     source = std::make_unique<MultiTaskBatchSource>(std::move(sources), TaskSampler(*probabilities, seed));
   }
 
-  TrainOptions options;
-  options.learning_rate = p["lr"].get<double>();
-  options.adamw.weight_decay = p["weight_decay"].get<double>();
+  TrainOptions options = CommonTrainOptions(ctx, seed);
   options.max_steps = steps;
   options.warmup_steps = static_cast<int64_t>(std::llround(p["warmup_ratio"].get<double>() * static_cast<double>(steps)));
-  options.max_grad_norm = p["grad_clip"].get<double>();
   options.gradient_accumulation_steps = accumulation;
-  options.seed = seed;
   options.eval_every_steps = p["eval_every"].get<int64_t>();
   options.early_stopping_patience = p["early_stopping_patience"].get<int64_t>();
-  options.checkpoint_every_steps = p["checkpoint_every"].get<int64_t>();
-  options.checkpoint_path = (ctx.resume_dir() / "train.h5").string();
-  options.num_threads = std::max(ctx.threads(), 1);
-  options.device = p["device"].get<std::string>();
-  options.bf16_autocast = p["bf16"].get<bool>();
-  options.log_every_steps = 1;
   const torch::Device device = NodeDevice(options.device);
 
   std::shared_ptr<TaskModelImpl> module = model.ptr();

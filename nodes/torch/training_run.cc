@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,22 @@ void StepLog::Record(const TrainProgress& progress) {
   std::ofstream out(path_, std::ios::app);
   out << nlohmann::json::array({progress.step, progress.loss, progress.learning_rate, progress.grad_norm}).dump()
       << "\n";
+}
+
+TrainOptions CommonTrainOptions(NodeContext& ctx, int64_t seed) {
+  const nlohmann::json& p = ctx.params();
+  TrainOptions options;
+  options.learning_rate = p["lr"].get<double>();
+  options.adamw.weight_decay = p["weight_decay"].get<double>();
+  options.max_grad_norm = p["grad_clip"].get<double>();
+  options.seed = seed;
+  options.checkpoint_every_steps = p["checkpoint_every"].get<int64_t>();
+  options.checkpoint_path = (ctx.resume_dir() / "train.h5").string();
+  options.num_threads = std::max(ctx.threads(), 1);
+  options.device = p["device"].get<std::string>();
+  options.bf16_autocast = p["bf16"].get<bool>();
+  options.log_every_steps = 1;
+  return options;
 }
 
 TrainResult RunTrainer(NodeContext& ctx, Trainer& trainer, BatchSource& source, int64_t max_steps, StepLog& log) {

@@ -28,6 +28,10 @@ class StepLog {
   std::vector<TrainProgress> steps_;
 };
 
+// The options pretrain_mlm and train share, from their params (lr, weight_decay, grad_clip,
+// checkpoint_every, device, bf16) and the node (threads, resume checkpoint path), with `seed`.
+TrainOptions CommonTrainOptions(NodeContext& ctx, int64_t seed);
+
 // Runs `trainer` on `source` with the node's cancel flag, progress display and step log.
 // Returns the result (interrupted = true when the node was cancelled: the caller returns without
 // writing outputs). Throws InputError for invalid options, std::runtime_error otherwise.

@@ -1,0 +1,84 @@
+// Study: the results of an intermediate-task transfer grid, as the report shows them.
+//
+// A study has model variants (pretrained models, each multilingual or monolingual), intermediate
+// tasks (English training between pretraining and the target task; "" is the baseline without
+// one), and target tasks evaluated zero-shot per language. Each (model, intermediate, target)
+// cell holds one primary score per language; the compute of each (model, intermediate) pair is
+// what its intermediate training cost. report/study_from_lineage.h builds a Study from a finished
+// pipeline; report/render_*.h turn it into Markdown, CSV and HTML.
+//
+// Plain data plus pure queries: no I/O, safe to share between threads once built.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+namespace xstilts {
+
+// What some set of nodes cost, summed from their cache records.
+struct Compute {
+  double flops = 0;         // analytic FLOPs (6 x params x tokens training, 2 x inference, + attention)
+  double tokens = 0;
+  double wall_seconds = 0;
+  double cpu_seconds = 0;   // user + system CPU time of the process (and children) while they ran
+  double gpu_seconds = 0;   // wall seconds x GPUs of the nodes that ran on a GPU
+  int nodes = 0;
+
+  void Add(const Compute& other);
+  double pflops() const { return flops / 1e15; }
+  double cpu_hours() const { return cpu_seconds / 3600; }
+  double gpu_hours() const { return gpu_seconds / 3600; }
+};
+
+// One evaluation: the primary metric of a target task, per language.
+struct ScoreRow {
+  std::string metric;                          // e.g. "accuracy", "f1"
+  std::map<std::string, double> by_language;   // percent, as XTREME reports; no "avg" entry
+  double average = 0;                          // mean over by_language
+};
+
+struct StudyCell {
+  std::string model;
+  std::string intermediate;  // "" = the baseline (no intermediate training)
+  std::string target;
+  bool operator<(const StudyCell& o) const {
+    return std::tie(model, intermediate, target) < std::tie(o.model, o.intermediate, o.target);
+  }
+};
+
+enum class ModelGroup { kMultilingual, kMonolingual };
+const char* ModelGroupName(ModelGroup group);  // "multilingual" / "monolingual"
+
+struct Study {
+  std::string title;
+  std::vector<std::string> models;          // in pipeline order
+  std::map<std::string, ModelGroup> groups; // every model's group
+  std::vector<std::string> intermediates;   // without the baseline, in pipeline order
+  std::vector<std::string> targets;         // in pipeline order
+  std::vector<std::string> languages;       // every language of any row, in first-seen order
+  std::map<StudyCell, ScoreRow> scores;
+  // (model, intermediate) -> the compute of that intermediate training (its own nodes only:
+  // what the pair adds on top of the pretrained model).
+  std::map<std::pair<std::string, std::string>, Compute> intermediate_compute;
+  Compute total;   // every node behind the results, as recorded when each was built
+  Compute reused;  // the part that this run took from the cache instead of computing it
+
+  const ScoreRow* Find(const std::string& model, const std::string& intermediate, const std::string& target) const;
+  // Score minus the same model's baseline score on the same target; language "" = the averages.
+  // Empty when either side is missing (or the language is missing on either side).
+  std::optional<double> Gain(const std::string& model, const std::string& intermediate, const std::string& target,
+                             const std::string& language = "") const;
+  // Mean over the targets that have a score (for intermediate "" too); empty when none has.
+  std::optional<double> AverageScore(const std::string& model, const std::string& intermediate) const;
+  // Mean gain over the targets where both the variant and the baseline have a score.
+  std::optional<double> AverageGain(const std::string& model, const std::string& intermediate) const;
+  // Mean gain over the intermediate tasks of `model` for one (target, language) cell: the heat map.
+  std::optional<double> MeanGainOverIntermediates(const std::string& model, const std::string& target,
+                                                  const std::string& language) const;
+};
+
+}  // namespace xstilts

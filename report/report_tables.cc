@@ -1,0 +1,237 @@
+#include "report/report_tables.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "report/formatting.h"
+
+namespace xstilts {
+namespace {
+
+constexpr int kScoreDecimals = 1;
+const char kMissing[] = "-";
+
+std::string ScoreText(std::optional<double> value) {
+  return value ? FormatFixed(*value, kScoreDecimals) : kMissing;
+}
+
+std::string GainText(std::optional<double> value) {
+  return value ? FormatSigned(*value, kScoreDecimals) : kMissing;
+}
+
+// Points per unit of cost; "-" when either is missing or nothing was spent.
+std::string RateText(std::optional<double> gain, const Compute* compute, double denominator) {
+  if (!gain || compute == nullptr || denominator <= 0) return kMissing;
+  return FormatQuantity(*gain / denominator, /*sign=*/true);
+}
+
+const Compute* FindCompute(const Study& study, const std::string& model, const std::string& intermediate) {
+  auto it = study.intermediate_compute.find({model, intermediate});
+  return it == study.intermediate_compute.end() ? nullptr : &it->second;
+}
+
+bool HasAnyScore(const Study& study, const std::string& model, const std::string& intermediate) {
+  for (const std::string& target : study.targets) {
+    if (study.Find(model, intermediate, target) != nullptr) return true;
+  }
+  return false;
+}
+
+std::optional<ModelGroup> GroupOf(const Study& study, const std::string& model) {
+  auto it = study.groups.find(model);
+  if (it == study.groups.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string BestIntermediateText(const Study& study, const std::string& model) {
+  std::optional<double> best;
+  std::string best_name;
+  for (const std::string& intermediate : study.intermediates) {
+    std::optional<double> gain = study.AverageGain(model, intermediate);
+    if (gain && (!best || *gain > *best)) {  // ties keep the earlier one
+      best = gain;
+      best_name = intermediate;
+    }
+  }
+  if (!best) return fmt::format("{}: no intermediate result", model);
+  if (*best <= 0) return fmt::format("{}: none helps (best {}, {} points)", model, best_name, GainText(best));
+  return fmt::format("{}: {} ({} points)", model, best_name, GainText(best));
+}
+
+}  // namespace
+
+const char kSummaryNote[] =
+    "Zero-shot scores averaged over languages (percent); Δ avg is the mean gain over the baseline on the "
+    "targets both rows have.";
+const char kTargetNote[] = "Score per language, with the gain over the same model's baseline in parentheses.";
+const char kEfficiencyNote[] =
+    "Compute of the intermediate training alone; points are Δ avg per unit of that compute.";
+const char kComputeNote[] = "Everything behind the results, and the part this run took from the cache.";
+const char kDefaultTitle[] = "Intermediate-task transfer study";
+
+std::string IntermediateLabel(const std::string& intermediate) {
+  return intermediate.empty() ? "none (baseline)" : intermediate;
+}
+
+std::vector<std::pair<std::string, std::string>> ReportRows(const Study& study) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const std::string& model : study.models) {
+    rows.emplace_back(model, "");
+    for (const std::string& intermediate : study.intermediates) {
+      if (HasAnyScore(study, model, intermediate) || FindCompute(study, model, intermediate) != nullptr) {
+        rows.emplace_back(model, intermediate);
+      }
+    }
+  }
+  return rows;
+}
+
+std::string TargetMetric(const Study& study, const std::string& target) {
+  std::vector<std::string> names;
+  for (const auto& [model, intermediate] : ReportRows(study)) {
+    const ScoreRow* row = study.Find(model, intermediate, target);
+    if (row != nullptr && std::find(names.begin(), names.end(), row->metric) == names.end()) {
+      names.push_back(row->metric);
+    }
+  }
+  return fmt::format("{}", fmt::join(names, "/"));
+}
+
+std::vector<std::string> TargetLanguages(const Study& study, const std::string& target) {
+  std::vector<std::string> languages;
+  for (const std::string& language : study.languages) {
+    for (const auto& [cell, row] : study.scores) {
+      if (cell.target == target && row.by_language.count(language) != 0) {
+        languages.push_back(language);
+        break;
+      }
+    }
+  }
+  return languages;
+}
+
+std::string SummaryParagraph(const Study& study) {
+  int multilingual = 0;
+  for (const std::string& model : study.models) {
+    if (GroupOf(study, model) == ModelGroup::kMultilingual) ++multilingual;
+  }
+  std::string text = fmt::format(
+      "The study compares {} models ({} multilingual, {} monolingual) with {} English intermediate tasks "
+      "on {} target tasks in {} languages.",
+      study.models.size(), multilingual, study.models.size() - multilingual, study.intermediates.size(),
+      study.targets.size(), study.languages.size());
+  std::vector<std::string> best;
+  for (const std::string& model : study.models) best.push_back(BestIntermediateText(study, model));
+  if (!best.empty()) text += fmt::format(" Best intermediate task by average gain: {}.", fmt::join(best, "; "));
+  Compute intermediate_total;
+  for (const auto& [key, compute] : study.intermediate_compute) intermediate_total.Add(compute);
+  text += fmt::format(" Intermediate training cost {} PFLOP, {} CPU-hours and {} GPU-hours in total.",
+                      FormatQuantity(intermediate_total.pflops()), FormatQuantity(intermediate_total.cpu_hours()),
+                      FormatQuantity(intermediate_total.gpu_hours()));
+  text += fmt::format(
+      " The results rest on {} nodes ({} PFLOP, {} CPU-hours); this run reused {} of them from the cache "
+      "({} PFLOP, {} CPU-hours).",
+      study.total.nodes, FormatQuantity(study.total.pflops()), FormatQuantity(study.total.cpu_hours()),
+      study.reused.nodes, FormatQuantity(study.reused.pflops()), FormatQuantity(study.reused.cpu_hours()));
+  return text;
+}
+
+ReportTable SummaryTable(const Study& study) {
+  ReportTable table;
+  table.header = {"model", "intermediate"};
+  for (const std::string& target : study.targets) {
+    const std::string metric = TargetMetric(study, target);
+    table.header.push_back(metric.empty() ? target : fmt::format("{} ({})", target, metric));
+  }
+  table.header.push_back("avg");
+  table.header.push_back("Δ avg");
+  table.numeric.assign(table.header.size(), true);
+  table.numeric[0] = table.numeric[1] = false;
+  for (const auto& [model, intermediate] : ReportRows(study)) {
+    std::vector<std::string> row = {model, IntermediateLabel(intermediate)};
+    for (const std::string& target : study.targets) {
+      const ScoreRow* score = study.Find(model, intermediate, target);
+      row.push_back(score ? ScoreText(score->average) : kMissing);
+    }
+    row.push_back(ScoreText(study.AverageScore(model, intermediate)));
+    row.push_back(intermediate.empty() ? kMissing : GainText(study.AverageGain(model, intermediate)));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+ReportTable TargetTable(const Study& study, const std::string& target) {
+  ReportTable table;
+  const std::vector<std::string> languages = TargetLanguages(study, target);
+  table.header = {"model", "intermediate"};
+  table.header.insert(table.header.end(), languages.begin(), languages.end());
+  table.header.push_back("avg");
+  table.numeric.assign(table.header.size(), true);
+  table.numeric[0] = table.numeric[1] = false;
+  for (const auto& [model, intermediate] : ReportRows(study)) {
+    std::vector<std::string> row = {model, IntermediateLabel(intermediate)};
+    const ScoreRow* score = study.Find(model, intermediate, target);
+    auto cell = [&](std::optional<double> value, const std::string& language) {
+      if (!value) return std::string(kMissing);
+      if (intermediate.empty()) return ScoreText(value);
+      return fmt::format("{} ({})", ScoreText(value), GainText(study.Gain(model, intermediate, target, language)));
+    };
+    for (const std::string& language : languages) {
+      std::optional<double> value;
+      if (score != nullptr) {
+        auto it = score->by_language.find(language);
+        if (it != score->by_language.end()) value = it->second;
+      }
+      row.push_back(cell(value, language));
+    }
+    row.push_back(cell(score ? std::optional<double>(score->average) : std::nullopt, ""));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
+  ReportTable table;
+  table.header = {"model", "intermediate", "PFLOP", "CPU-h", "GPU-h", "wall", "Δ avg",
+                  "pts/PFLOP", "pts/CPU-h", "pts/GPU-h"};
+  table.numeric.assign(table.header.size(), true);
+  table.numeric[0] = table.numeric[1] = false;
+  for (const auto& [model, intermediate] : ReportRows(study)) {
+    if (intermediate.empty() || GroupOf(study, model) != group) continue;
+    const Compute* compute = FindCompute(study, model, intermediate);
+    const std::optional<double> gain = study.AverageGain(model, intermediate);
+    std::vector<std::string> row = {model, intermediate};
+    if (compute != nullptr) {
+      row.push_back(FormatQuantity(compute->pflops()));
+      row.push_back(FormatQuantity(compute->cpu_hours()));
+      row.push_back(FormatQuantity(compute->gpu_hours()));
+      row.push_back(FormatDuration(compute->wall_seconds));
+    } else {
+      row.insert(row.end(), 4, kMissing);
+    }
+    row.push_back(GainText(gain));
+    row.push_back(RateText(gain, compute, compute ? compute->pflops() : 0));
+    row.push_back(RateText(gain, compute, compute ? compute->cpu_hours() : 0));
+    row.push_back(RateText(gain, compute, compute ? compute->gpu_hours() : 0));
+    table.rows.push_back(std::move(row));
+  }
+  return table;
+}
+
+ReportTable ComputeTable(const Study& study) {
+  ReportTable table;
+  table.header = {"", "PFLOP", "tokens", "CPU-h", "GPU-h", "wall", "nodes"};
+  table.numeric.assign(table.header.size(), true);
+  table.numeric[0] = false;
+  for (const auto& [name, compute] : {std::pair<const char*, const Compute*>{"total", &study.total},
+                                      std::pair<const char*, const Compute*>{"reused", &study.reused}}) {
+    table.rows.push_back({name, FormatQuantity(compute->pflops()), FormatQuantity(compute->tokens),
+                          FormatQuantity(compute->cpu_hours()), FormatQuantity(compute->gpu_hours()),
+                          FormatDuration(compute->wall_seconds), fmt::format("{}", compute->nodes)});
+  }
+  return table;
+}
+
+}  // namespace xstilts

@@ -1,0 +1,168 @@
+// The compute-vs-gain scatter and its Pareto front (see svg_plots.h).
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "report/formatting.h"
+#include "report/svg_axis.h"
+#include "report/svg_plots.h"
+
+namespace xstilts {
+namespace {
+
+constexpr double kWidth = 760, kHeight = 460;
+constexpr double kLeft = 70, kRight = 590, kTop = 30, kBottom = 400;
+constexpr double kLogSpan = 30;  // beyond this ratio of largest to smallest compute, use a log axis
+constexpr double kZeroGap = 26;  // log axes: pixels between the "0" position and the first decade
+const char kMultilingualColour[] = "#1f77b4";
+const char kMonolingualColour[] = "#ff7f0e";
+const char kFrontColour[] = "#2ca02c";
+
+std::string Marker(ModelGroup group, double x, double y) {
+  if (group == ModelGroup::kMonolingual) {
+    return fmt::format(R"(<rect x="{}" y="{}" width="9" height="9" fill="{}" stroke="#333" stroke-width="0.5"/>)",
+                       Px(x - 4.5), Px(y - 4.5), kMonolingualColour);
+  }
+  return fmt::format(R"(<circle cx="{}" cy="{}" r="5" fill="{}" stroke="#333" stroke-width="0.5"/>)", Px(x), Px(y),
+                     kMultilingualColour);
+}
+
+}  // namespace
+
+std::vector<size_t> ParetoFront(const std::vector<std::pair<double, double>>& points) {
+  std::vector<size_t> front;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const auto& [cost, gain] = points[i];
+    if (std::isnan(cost) || std::isnan(gain)) continue;
+    bool dominated = false;
+    for (size_t j = 0; j < points.size() && !dominated; ++j) {
+      const auto& [other_cost, other_gain] = points[j];
+      dominated = other_cost <= cost && other_gain >= gain && (other_cost < cost || other_gain > gain);
+    }
+    if (!dominated) front.push_back(i);
+  }
+  std::sort(front.begin(), front.end(), [&points](size_t a, size_t b) {
+    if (points[a].first != points[b].first) return points[a].first < points[b].first;
+    if (points[a].second != points[b].second) return points[a].second > points[b].second;
+    return a < b;
+  });
+  return front;
+}
+
+std::vector<ScatterPoint> ScatterPoints(const Study& study) {
+  std::vector<ScatterPoint> points;
+  for (const std::string& model : study.models) {
+    auto group = study.groups.find(model);
+    for (const std::string& intermediate : study.intermediates) {
+      auto compute = study.intermediate_compute.find({model, intermediate});
+      std::optional<double> gain = study.AverageGain(model, intermediate);
+      if (compute == study.intermediate_compute.end() || !gain) continue;
+      points.push_back({model, intermediate, group == study.groups.end() ? ModelGroup::kMultilingual : group->second,
+                        compute->second.pflops(), *gain});
+    }
+  }
+  return points;
+}
+
+std::string RenderGainScatterSvg(const Study& study) {
+  const std::vector<ScatterPoint> points = ScatterPoints(study);
+  std::string svg = fmt::format(
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
+      R"(font-family="sans-serif" font-size="11" role="img">)"
+      "\n<title>Intermediate-task compute vs average gain</title>\n"
+      R"(<rect x="0" y="0" width="{0}" height="{1}" fill="#ffffff"/>)"
+      "\n",
+      kWidth, kHeight);
+  svg += fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}" fill="none" stroke="#999"/>)"
+                     "\n",
+                     Px(kLeft), Px(kTop), Px(kRight - kLeft), Px(kBottom - kTop));
+  if (points.empty()) {
+    svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">no intermediate task has both compute and a gain</text>)"
+                       "\n</svg>",
+                       Px((kLeft + kRight) / 2), Px((kTop + kBottom) / 2));
+    return svg;
+  }
+
+  double min_positive = 0, max_x = 0, min_y = 0, max_y = 0;
+  bool has_zero = false;
+  for (const ScatterPoint& p : points) {
+    max_x = std::max(max_x, p.pflops);
+    if (p.pflops > 0) min_positive = min_positive == 0 ? p.pflops : std::min(min_positive, p.pflops);
+    has_zero = has_zero || p.pflops <= 0;
+    min_y = std::min(min_y, p.gain);
+    max_y = std::max(max_y, p.gain);
+  }
+  const bool log = min_positive > 0 && max_x / min_positive > kLogSpan;
+  const double zero_pixel = kLeft + 12;
+  const Axis x_axis = log ? LogAxis(min_positive, max_x, has_zero ? kLeft + 12 + kZeroGap : kLeft, kRight)
+                          : LinearAxis(0, max_x > 0 ? max_x : 1, kLeft, kRight, 6);
+  const Axis y_axis = LinearAxis(min_y, max_y, kBottom, kTop, 6);
+  auto x_pixel = [&](double pflops) { return log && pflops <= 0 ? zero_pixel : x_axis.Map(pflops); };
+
+  std::vector<AxisTick> x_ticks = x_axis.ticks;
+  if (log && has_zero) x_ticks.insert(x_ticks.begin(), AxisTick{0, "0"});
+  for (const AxisTick& tick : x_ticks) {
+    const double x = x_pixel(tick.value);
+    svg += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#e5e5e5"/>)"
+                       R"(<text x="{0}" y="{3}" text-anchor="middle">{4}</text>)"
+                       "\n",
+                       Px(x), Px(kTop), Px(kBottom), Px(kBottom + 15), EscapeXml(tick.label));
+  }
+  for (const AxisTick& tick : y_axis.ticks) {
+    const double y = y_axis.Map(tick.value);
+    svg += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#e5e5e5"/>)"
+                       R"(<text x="{3}" y="{4}" text-anchor="end">{5}</text>)"
+                       "\n",
+                       Px(kLeft), Px(y), Px(kRight), Px(kLeft - 6), Px(y + 4), EscapeXml(tick.label));
+  }
+  svg += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#555" stroke-width="1.2"/>)"
+                     "\n",
+                     Px(kLeft), Px(y_axis.Map(0)), Px(kRight));
+  svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="12">intermediate training compute (PFLOP{})</text>)"
+                     "\n",
+                     Px((kLeft + kRight) / 2), Px(kBottom + 36), log ? ", log scale" : "");
+  svg += fmt::format(R"svg(<text transform="translate({},{}) rotate(-90)" text-anchor="middle" font-size="12">)svg"
+                     "average gain over baseline (points)</text>\n",
+                     Px(kLeft - 46), Px((kTop + kBottom) / 2));
+
+  std::vector<std::pair<double, double>> coordinates;
+  for (const ScatterPoint& p : points) coordinates.emplace_back(p.pflops, p.gain);
+  const std::vector<size_t> front = ParetoFront(coordinates);
+  std::string path;
+  for (size_t k = 0; k < front.size(); ++k) {
+    const double x = x_pixel(points[front[k]].pflops), y = y_axis.Map(points[front[k]].gain);
+    path += k == 0 ? fmt::format("M {} {}", Px(x), Px(y)) : fmt::format(" H {} V {}", Px(x), Px(y));
+  }
+  svg += fmt::format(R"(<path class="pareto" d="{}" fill="none" stroke="{}" stroke-width="1.5" stroke-dasharray="5 3"/>)"
+                     "\n",
+                     path, kFrontColour);
+  for (size_t index : front) {
+    svg += fmt::format(R"(<circle class="pareto-point" cx="{}" cy="{}" r="9" fill="none" stroke="{}" stroke-width="2"/>)"
+                       "\n",
+                       Px(x_pixel(points[index].pflops)), Px(y_axis.Map(points[index].gain)), kFrontColour);
+  }
+  for (const ScatterPoint& p : points) {
+    const double x = x_pixel(p.pflops), y = y_axis.Map(p.gain);
+    const std::string name = EscapeXml(p.model + " / " + p.intermediate);
+    svg += fmt::format("<g class=\"point\"><title>{}: {} PFLOP, {} points</title>{}</g>"
+                       R"(<text x="{}" y="{}" font-size="10" fill="#333">{}</text>)"
+                       "\n",
+                       name, FormatQuantity(p.pflops), FormatSigned(p.gain, 2), Marker(p.group, x, y), Px(x + 8),
+                       Px(y - 7), name);
+  }
+
+  const double legend_x = kRight + 18;
+  svg += Marker(ModelGroup::kMultilingual, legend_x + 6, kTop + 12);
+  svg += fmt::format(R"(<text x="{}" y="{}">multilingual</text>)", Px(legend_x + 18), Px(kTop + 16));
+  svg += Marker(ModelGroup::kMonolingual, legend_x + 6, kTop + 32);
+  svg += fmt::format(R"(<text x="{}" y="{}">monolingual</text>)", Px(legend_x + 18), Px(kTop + 36));
+  svg += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="{3}" stroke-width="1.5" stroke-dasharray="5 3"/>)"
+                     R"(<text x="{4}" y="{5}">Pareto front</text>)"
+                     "\n</svg>",
+                     Px(legend_x), Px(legend_x + 12), Px(kTop + 52), kFrontColour, Px(legend_x + 18), Px(kTop + 56));
+  return svg;
+}
+
+}  // namespace xstilts

@@ -96,9 +96,11 @@ std::string RenderGainScatterSvg(const Study& study) {
   }
   const bool log = min_positive > 0 && max_x / min_positive > kLogSpan;
   const double zero_pixel = kLeft + 12;
-  const Axis x_axis = log ? LogAxis(min_positive, max_x, has_zero ? kLeft + 12 + kZeroGap : kLeft, kRight)
-                          : LinearAxis(0, max_x > 0 ? max_x : 1, kLeft, kRight, 6);
-  const Axis y_axis = LinearAxis(min_y, max_y, kBottom, kTop, 6);
+  // Margins keep the extreme points (and their labels) off the frame.
+  const double y_pad = 0.08 * (max_y - min_y);
+  const Axis x_axis = log ? LogAxis(min_positive / 1.3, max_x * 1.3, has_zero ? kLeft + 12 + kZeroGap : kLeft, kRight)
+                          : LinearAxis(0, max_x > 0 ? max_x * 1.08 : 1, kLeft, kRight, 6);
+  const Axis y_axis = LinearAxis(min_y < 0 ? min_y - y_pad : 0, max_y > 0 ? max_y + y_pad : 0, kBottom, kTop, 6);
   auto x_pixel = [&](double pflops) { return log && pflops <= 0 ? zero_pixel : x_axis.Map(pflops); };
 
   std::vector<AxisTick> x_ticks = x_axis.ticks;
@@ -146,11 +148,13 @@ std::string RenderGainScatterSvg(const Study& study) {
   for (const ScatterPoint& p : points) {
     const double x = x_pixel(p.pflops), y = y_axis.Map(p.gain);
     const std::string name = EscapeXml(p.model + " / " + p.intermediate);
+    // Labels of points in the right quarter end at the point, so they stay inside the frame.
+    const bool right = x > kRight - (kRight - kLeft) / 4;
     svg += fmt::format("<g class=\"point\"><title>{}: {} PFLOP, {} points</title>{}</g>"
-                       R"(<text x="{}" y="{}" font-size="10" fill="#333">{}</text>)"
+                       R"(<text x="{}" y="{}" font-size="10" fill="#333"{}>{}</text>)"
                        "\n",
-                       name, FormatQuantity(p.pflops), FormatSigned(p.gain, 2), Marker(p.group, x, y), Px(x + 8),
-                       Px(y - 7), name);
+                       name, FormatQuantity(p.pflops), FormatSigned(p.gain, 2), Marker(p.group, x, y),
+                       Px(right ? x - 8 : x + 8), Px(y - 7), right ? " text-anchor=\"end\"" : "", name);
   }
 
   const double legend_x = kRight + 18;

@@ -1,0 +1,87 @@
+#include "report/study.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/report/test_study.h"
+
+namespace xstilts {
+namespace {
+
+TEST(Study, ComputeAddSumsEveryField) {
+  Compute a{1e15, 10, 5, 7, 3, 2};
+  a.Add(Compute{2e15, 20, 1, 1, 1, 3});
+  EXPECT_DOUBLE_EQ(a.flops, 3e15);
+  EXPECT_DOUBLE_EQ(a.tokens, 30);
+  EXPECT_DOUBLE_EQ(a.wall_seconds, 6);
+  EXPECT_DOUBLE_EQ(a.cpu_seconds, 8);
+  EXPECT_DOUBLE_EQ(a.gpu_seconds, 4);
+  EXPECT_EQ(a.nodes, 5);
+  EXPECT_DOUBLE_EQ(a.pflops(), 3);
+  EXPECT_DOUBLE_EQ(a.cpu_hours(), 8.0 / 3600);
+}
+
+TEST(Study, ModelGroupNames) {
+  EXPECT_STREQ(ModelGroupName(ModelGroup::kMultilingual), "multilingual");
+  EXPECT_STREQ(ModelGroupName(ModelGroup::kMonolingual), "monolingual");
+}
+
+TEST(Study, FindReturnsTheCellOrNull) {
+  const Study study = MakeTestStudy();
+  const ScoreRow* row = study.Find("xlmr", "mnli", "xnli");
+  ASSERT_NE(row, nullptr);
+  EXPECT_EQ(row->metric, "accuracy");
+  EXPECT_DOUBLE_EQ(row->by_language.at("de"), 73);
+  EXPECT_EQ(study.Find("roberta", "mnli", "panx"), nullptr);
+  EXPECT_EQ(study.Find("xlmr", "mnli", "tydiqa"), nullptr);
+}
+
+TEST(Study, GainPerLanguageAndOnTheAverage) {
+  const Study study = MakeTestStudy();
+  EXPECT_DOUBLE_EQ(*study.Gain("xlmr", "mnli", "xnli", "de"), 3);          // 73 - 70
+  EXPECT_DOUBLE_EQ(*study.Gain("xlmr", "mnli", "panx", "sw"), -2);         // 68 - 70
+  EXPECT_DOUBLE_EQ(*study.Gain("xlmr", "mnli", "xnli"), 2);                // 72 - 70
+  EXPECT_NEAR(*study.Gain("xlmr", "mnli", "panx"), 236.0 / 3 - 80, 1e-12);  // 78.667 - 80
+  EXPECT_DOUBLE_EQ(*study.Gain("xlmr", "", "xnli"), 0);
+}
+
+TEST(Study, GainIsEmptyWhenEitherSideIsMissing) {
+  Study study = MakeTestStudy();
+  EXPECT_FALSE(study.Gain("roberta", "mnli", "panx"));        // variant missing
+  EXPECT_FALSE(study.Gain("xlmr", "mnli", "xnli", "fr"));     // language on neither side
+  study.scores.at(StudyCell{"xlmr", "", "xnli"}).by_language.erase("sw");
+  EXPECT_FALSE(study.Gain("xlmr", "mnli", "xnli", "sw"));     // language missing in the baseline
+  EXPECT_TRUE(study.Gain("xlmr", "mnli", "xnli", "de"));
+  study.scores.erase(StudyCell{"xlmr", "", "panx"});
+  EXPECT_FALSE(study.Gain("xlmr", "squad", "panx"));          // baseline missing
+}
+
+TEST(Study, AverageScoreOverTheTargetsThatHaveOne) {
+  const Study study = MakeTestStudy();
+  EXPECT_DOUBLE_EQ(*study.AverageScore("xlmr", ""), 75);                        // (70 + 80) / 2
+  EXPECT_NEAR(*study.AverageScore("xlmr", "mnli"), (72 + 236.0 / 3) / 2, 1e-12);  // 75.333
+  EXPECT_NEAR(*study.AverageScore("roberta", "mnli"), 164.0 / 3, 1e-12);        // xnli only
+  EXPECT_FALSE(study.AverageScore("roberta", "tydiqa"));
+}
+
+TEST(Study, AverageGainOnlyWhereBothRowsHaveTheTarget) {
+  const Study study = MakeTestStudy();
+  EXPECT_NEAR(*study.AverageGain("xlmr", "mnli"), (2 + (236.0 / 3 - 80)) / 2, 1e-12);   // 0.333
+  EXPECT_NEAR(*study.AverageGain("xlmr", "squad"), ((214.0 / 3 - 70) + 1) / 2, 1e-12);  // 1.167
+  // Only xnli: 54.667 - 53.333, although the average scores differ by -0.667.
+  EXPECT_NEAR(*study.AverageGain("roberta", "mnli"), 4.0 / 3, 1e-12);
+  EXPECT_NEAR(*study.AverageGain("roberta", "squad"), (-2.0 / 3 + 1) / 2, 1e-12);  // 0.167
+  EXPECT_DOUBLE_EQ(*study.AverageGain("xlmr", ""), 0);
+  EXPECT_FALSE(study.AverageGain("xlmr", "tydiqa"));
+}
+
+TEST(Study, MeanGainOverIntermediatesSkipsMissingCells) {
+  const Study study = MakeTestStudy();
+  EXPECT_DOUBLE_EQ(*study.MeanGainOverIntermediates("xlmr", "xnli", "de"), 2);     // (+3 + +1) / 2
+  EXPECT_DOUBLE_EQ(*study.MeanGainOverIntermediates("xlmr", "panx", "en"), 0);     // (-1 + +1) / 2
+  EXPECT_DOUBLE_EQ(*study.MeanGainOverIntermediates("roberta", "panx", "sw"), 2);  // squad only
+  EXPECT_NEAR(*study.MeanGainOverIntermediates("roberta", "xnli", ""), (4.0 / 3 - 2.0 / 3) / 2, 1e-12);
+  EXPECT_FALSE(study.MeanGainOverIntermediates("roberta", "panx", "fr"));
+}
+
+}  // namespace
+}  // namespace xstilts

@@ -20,11 +20,16 @@ struct RunOptions : PipelineOptions {
   std::string log;                  // run log path; default <cache>/runs/<pipeline>/run.jsonl
 };
 
+struct ReportOptions : PipelineOptions {
+  std::string out = "report";       // folder for report.md, report.csv, report.html
+};
+
 int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel);
 int StatusCommand(const PipelineOptions& options, bool json);
 int ExplainCommand(const PipelineOptions& options, const std::string& node);
 int GraphCommand(const PipelineOptions& options, const std::string& format);
 int NodesCommand(const std::string& type, bool markdown);
 int SchemaCommand();
+int ReportCommand(const ReportOptions& options);
 
 }  // namespace xstilts

@@ -67,6 +67,11 @@ int main(int argc, char** argv) {
   AddPipelineOptions(graph_cmd, graph);
   graph_cmd->add_option("--format", format, "dot, mermaid or json")->check(CLI::IsMember({"dot", "mermaid", "json"}));
 
+  xstilts::ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand("report", "write the study's report (Markdown, CSV, HTML) from finished results");
+  AddPipelineOptions(report_cmd, report);
+  report_cmd->add_option("--out", report.out, "output folder (default: report)");
+
   std::string node_type;
   bool markdown = false;
   CLI::App* nodes_cmd = app.add_subcommand("nodes", "list node types, or describe one");
@@ -97,6 +102,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(graph_cmd)) return xstilts::GraphCommand(graph, format);
   if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
+  if (app.got_subcommand(report_cmd)) return xstilts::ReportCommand(report);
   if (app.got_subcommand(score_cmd)) return xstilts::RunScore(score, std::cout, std::cerr);
   return 2;
 }

@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <functional>
+#include <set>
 
+#include "cli/lineage.h"
 #include "graph/cache_key.h"
 #include "graph/input_error.h"
 
@@ -22,9 +25,11 @@ class RunnerContext : public NodeContext {
  public:
   RunnerContext(const ResolvedPipeline& pipeline, const ResolvedNode& node, const fs::path& out_dir,
                 const fs::path& scratch, const fs::path& resume, int threads, const std::atomic<bool>* cancel,
-                RunObserver& observer, ArtifactStore& store, const Plan& plan)
+                RunObserver& observer, ArtifactStore& store, const Plan& plan,
+                std::function<std::set<std::string>()> built_now)
       : pipeline_(pipeline), node_(node), out_dir_(out_dir), scratch_(scratch), resume_(resume),
-        threads_(threads), cancel_(cancel), observer_(observer), store_(store), plan_(plan) {}
+        threads_(threads), cancel_(cancel), observer_(observer), store_(store), plan_(plan),
+        built_now_(std::move(built_now)) {}
 
   const std::string& node_name() const override { return node_.name; }
   const nlohmann::json& params() const override { return node_.params; }
@@ -55,6 +60,10 @@ class RunnerContext : public NodeContext {
   }
   void Log(const std::string& line) override { observer_.NodeLog(node_.name, line); }
   NodeCost& cost() override { return cost_; }
+  std::vector<LineageNode> lineage() const override {
+    if (!node_.type->reads_lineage) return {};
+    return BuildLineage(pipeline_, plan_, store_, node_.deps, built_now_());
+  }
 
  private:
   const ResolvedPipeline& pipeline_;
@@ -65,6 +74,7 @@ class RunnerContext : public NodeContext {
   RunObserver& observer_;
   ArtifactStore& store_;
   const Plan& plan_;
+  std::function<std::set<std::string>()> built_now_;
   NodeCost cost_;
 };
 
@@ -163,7 +173,11 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
 
   observer_.NodeStarted(node.name, plan.key);
   RunnerContext context(pipeline_, node, *out_dir, scratch, resume, granted.threads, cancel_, observer_, store_,
-                        plan_);
+                        plan_, [this] {
+                          std::set<std::string> names;
+                          for (const auto& [name, record] : records()) names.insert(name);
+                          return names;
+                        });
   auto wall_start = std::chrono::system_clock::now();
   auto steady_start = std::chrono::steady_clock::now();
   double cpu_start = CpuSeconds();
@@ -207,6 +221,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
             {"cpu_seconds", CpuSeconds() - cpu_start},
             {"peak_rss_bytes", PeakRssBytes()},
             {"threads", granted.threads},
+            {"gpus", granted.gpus},
             {"cost",
              {{"tokens", cost.tokens}, {"flops", cost.flops}, {"parameters", cost.parameters}, {"device", cost.device}}}};
   Status published = store_.Publish(*out_dir, plan.key, record);

@@ -1,6 +1,7 @@
 #include "graph/cache_key.h"
 
 #include <map>
+#include <set>
 
 #include "graph/sha256.h"
 
@@ -43,7 +44,22 @@ nlohmann::json KeyComponents(const ResolvedPipeline& pipeline, size_t index,
                                {"version", node.type->version},
                                {"params", params},
                                {"inputs", inputs}};
-  if (node.type->extra_key) components["extra"] = node.type->extra_key(node.params, BaseDir(pipeline), hasher);
+  bool paths_in_inputs = false;
+  for (const ResolvedInput& in : node.inputs) {
+    const PortSpec* port = node.type->FindInput(in.port);
+    paths_in_inputs = paths_in_inputs || (port != nullptr && port->rebases_paths);
+  }
+  if (node.type->extra_key && !paths_in_inputs) {
+    components["extra"] = node.type->extra_key(node.params, BaseDir(pipeline), hasher);
+  }
+  if (node.type->reads_lineage) {
+    // The body labels its output with upstream names (a report's rows), which keys do not cover.
+    nlohmann::json lineage = nlohmann::json::array();
+    for (size_t a : pipeline.Ancestors({index})) {
+      if (a != index) lineage.push_back(pipeline.nodes[a].name + ":" + pipeline.nodes[a].type->name);
+    }
+    components["lineage"] = lineage;
+  }
   return components;
 }
 
@@ -102,6 +118,23 @@ std::vector<std::string> DescribeKeyChange(const nlohmann::json& before, const n
       changes.push_back(path.rfind("extra.files.", 0) == 0 ? "file " + path.substr(12) + " removed"
                                                           : path + " removed");
     }
+  }
+  const nlohmann::json old_lineage = before.value("lineage", nlohmann::json::array());
+  const nlohmann::json new_lineage = after.value("lineage", nlohmann::json::array());
+  if (old_lineage != new_lineage) {
+    std::set<std::string> old_names(old_lineage.begin(), old_lineage.end());
+    std::set<std::string> new_names(new_lineage.begin(), new_lineage.end());
+    std::string added, removed;
+    for (const std::string& n : new_names) {
+      if (!old_names.count(n)) added += (added.empty() ? "" : ", ") + n.substr(0, n.rfind(':'));
+    }
+    for (const std::string& n : old_names) {
+      if (!new_names.count(n)) removed += (removed.empty() ? "" : ", ") + n.substr(0, n.rfind(':'));
+    }
+    std::string line = "upstream nodes renamed or changed:";
+    if (!removed.empty()) line += " -" + removed;
+    if (!added.empty()) line += " +" + added;
+    changes.push_back(line);
   }
   return changes;
 }

@@ -35,6 +35,10 @@ struct PortSpec {
   std::string doc;
   bool optional = false;
   bool many = false;  // accepts a list of references (fan-in), e.g. a report over many evaluations
+  // When connected, relative paths in the node's params name files inside this input (a files
+  // bundle) instead of the pipeline's folder, and the type's extra_key is not called: the input's
+  // key already covers those files (nodes/files_input.h).
+  bool rebases_paths = false;
 };
 
 struct Resources {
@@ -49,6 +53,20 @@ struct NodeCost {
   double flops = 0;
   double parameters = 0;
   std::string device = "cpu";
+};
+
+// One node upstream of a running node, as NodeContext::lineage() gives it.
+struct LineageNode {
+  std::string name;
+  std::string type;
+  std::string key;
+  nlohmann::json params;                                  // typed, defaults filled in
+  std::map<std::string, std::vector<std::string>> inputs; // port -> producer node names
+  // The cache entry's metadata (seconds, cpu_seconds, threads, cost, ...): what the run that built
+  // it recorded. Null when the node has no entry.
+  nlohmann::json record;
+  std::filesystem::path entry_dir;  // holds <port>.h5 for each output port
+  bool reused = false;              // this run found it in the cache instead of building it
 };
 
 // What a running node body sees. Created by the runner; valid only during the call.
@@ -79,6 +97,8 @@ class NodeContext {
   virtual void Progress(double fraction, const std::string& message) = 0;
   virtual void Log(const std::string& line) = 0;
   virtual NodeCost& cost() = 0;
+  // Every node upstream of this one, in topological order; empty unless the type reads_lineage.
+  virtual std::vector<LineageNode> lineage() const { return {}; }
 };
 
 // Hashes files for cache keys, reusing earlier hashes of unchanged files (size + mtime + inode).
@@ -104,6 +124,9 @@ struct NodeType {
   Resources resources;
   // Runs the node. Throws InputError for bad user data and std::exception for other failures.
   std::function<void(NodeContext&)> run;
+  // The body reads NodeContext::lineage() (e.g. a report labelling results by the nodes that made
+  // them); the cache key then also holds every upstream node's name and type.
+  bool reads_lineage = false;
   // Optional: key content beyond params and inputs (e.g. hashes of external files named in params;
   // relative paths are relative to `base_dir`, the pipeline file's directory).
   std::function<nlohmann::json(const nlohmann::json& params, const std::filesystem::path& base_dir,

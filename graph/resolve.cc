@@ -41,7 +41,8 @@ struct Draft {
   std::vector<std::pair<std::string, std::vector<std::pair<size_t, std::string>>>> inputs;  // by decl index
 };
 
-// Finds the producers a reference names: "node", "node.port" or a glob over node names.
+// Finds the producers a reference names: "node", "node.port", or a glob over node names with an
+// optional ".port".
 std::vector<std::pair<size_t, std::string>> Lookup(const Ref& ref, const std::map<std::string, size_t>& by_name,
                                                    const std::vector<Draft>& drafts,
                                                    const std::vector<std::string>& names,
@@ -75,8 +76,15 @@ std::vector<std::pair<size_t, std::string>> Lookup(const Ref& ref, const std::ma
     return true;
   };
   if (ref.text.find('*') != std::string::npos || ref.text.find('?') != std::string::npos) {
+    // "eval_*.metrics": the glob is over node names, the port after the last dot.
+    std::string pattern = ref.text, port;
+    const size_t port_dot = ref.text.rfind('.');
+    if (port_dot != std::string::npos && ref.text.find_first_of("*?[", port_dot) == std::string::npos) {
+      pattern = ref.text.substr(0, port_dot);
+      port = ref.text.substr(port_dot + 1);
+    }
     for (size_t i = 0; i < drafts.size(); ++i) {
-      if (fnmatch(ref.text.c_str(), drafts[i].node.name.c_str(), 0) == 0) output_port(i, "");
+      if (fnmatch(pattern.c_str(), drafts[i].node.name.c_str(), 0) == 0) output_port(i, port);
     }
     if (found.empty()) diagnostics.Error(ref.loc, "'" + ref.text + "' matches no node");
     return found;

@@ -13,6 +13,7 @@
 #include "data/readers/read_dataset.h"
 #include "graph/input_error.h"
 #include "graph/registry.h"
+#include "nodes/files_input.h"
 
 namespace fs = std::filesystem;
 
@@ -231,13 +232,15 @@ panx_train_small:
   type: dataset
   params: {format: panx, path: data/panx/train-en.tsv, limit: 1000})";
   t.version = 1;
+  t.inputs = {FilesInputPort()};
   t.outputs = {PortSpec{"examples", kExamplesArtifactKind, "the examples read (docs/artifacts.md, examples)"}};
   std::vector<std::string> formats;
   for (const DatasetFormat& f : DatasetFormats()) formats.emplace_back(f.name);
   t.params = {
       ParamSpec{"format", ParamType::kString, nullptr, "the reader (docs/datasets.md describes each format)", formats},
       ParamSpec{"path", ParamType::kString, nullptr,
-                "the file, or for bucc2018/tatoeba the file-set prefix, relative to the pipeline file; "
+                "the file, or for bucc2018/tatoeba the file-set prefix, relative to the pipeline file (or to the "
+                "`files` input); "
                 "{lang} is replaced by each of 'languages' and the files are read into one artifact"},
       ParamSpec{"language", ParamType::kString, "",
                 "language of a single-language file (default: from the file name); not with {lang}"},
@@ -252,7 +255,7 @@ panx_train_small:
                 "side and the gold pairs among them); 0 = all"},
   };
   t.resources.threads = 1;
-  t.run = RunDataset;
+  t.run = [](NodeContext& ctx) { RunWithFilesInput(ctx, ctx.params()["path"].get<std::string>(), RunDataset); };
   t.extra_key = DatasetKey;
   return t;
 }

@@ -15,25 +15,29 @@ namespace {
 
 constexpr size_t kCopyBlock = 8 << 20;
 
+void UnpackFile(const H5File& file, const std::string& path, const fs::path& target) {
+  fs::create_directories(target.parent_path());
+  std::ofstream out(target, std::ios::binary);
+  uint64_t size = file.Shape(path).at(0);
+  for (uint64_t done = 0; done < size; done += kCopyBlock) {
+    uint64_t rows = std::min<uint64_t>(kCopyBlock, size - done);
+    H5Array block = file.ReadRows(path, done, rows);
+    out.write(reinterpret_cast<const char*>(block.bytes.data()), static_cast<std::streamsize>(block.bytes.size()));
+  }
+  if (!out) throw std::runtime_error("cannot write " + target.string());
+  out.close();
+  if (file.GetIntAttribute(path, "executable")) {
+    fs::permissions(target, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                    fs::perm_options::add);
+  }
+}
+
 void UnpackGroup(const H5File& file, const std::string& group, const fs::path& dir) {
   fs::create_directories(dir);
   for (const std::string& name : file.List(group)) {
     std::string path = group + "/" + name;
     if (file.HasAttribute(path, "executable")) {
-      fs::path target = dir / name;
-      std::ofstream out(target, std::ios::binary);
-      uint64_t size = file.Shape(path).at(0);
-      for (uint64_t done = 0; done < size; done += kCopyBlock) {
-        uint64_t rows = std::min<uint64_t>(kCopyBlock, size - done);
-        H5Array block = file.ReadRows(path, done, rows);
-        out.write(reinterpret_cast<const char*>(block.bytes.data()), static_cast<std::streamsize>(block.bytes.size()));
-      }
-      if (!out) throw std::runtime_error("cannot write " + target.string());
-      out.close();
-      if (file.GetIntAttribute(path, "executable")) {
-        fs::permissions(target, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                        fs::perm_options::add);
-      }
+      UnpackFile(file, path, dir / name);
     } else {
       UnpackGroup(file, path, dir / name);
     }
@@ -83,6 +87,25 @@ void UnpackFiles(const fs::path& artifact, const fs::path& dir) {
     return;
   }
   UnpackGroup(file, "files", dir);
+}
+
+void UnpackFiles(const fs::path& artifact, const fs::path& dir, const fs::path& subtree) {
+  const fs::path relative = subtree.lexically_normal();
+  if (relative.empty() || relative == ".") return UnpackFiles(artifact, dir);
+  for (const fs::path& part : relative) {
+    if (relative.is_absolute() || part == "..") {
+      throw std::invalid_argument("'" + subtree.string() + "' is not a relative path inside the bundle");
+    }
+  }
+  H5File file(artifact, H5File::Mode::kReadOnly);
+  fs::create_directories(dir);
+  const std::string name = "files/" + relative.generic_string();
+  if (!file.Exists(name)) return;
+  if (file.HasAttribute(name, "executable")) {
+    UnpackFile(file, name, dir / relative);
+  } else {
+    UnpackGroup(file, name, dir / relative);
+  }
 }
 
 }  // namespace xstilts

@@ -15,4 +15,10 @@ void PackFiles(const std::filesystem::path& dir, const std::filesystem::path& ar
 // so that a script can read it with h5py. Throws on I/O errors or a corrupt bundle.
 void UnpackFiles(const std::filesystem::path& artifact, const std::filesystem::path& dir);
 
+// Unpacks only `subtree` (a relative file or directory path inside the bundle; "" or "." = all)
+// to the same place under `dir` that UnpackFiles would put it. Nothing is written when the bundle
+// does not hold it. Throws std::invalid_argument for an absolute path or one with "..".
+void UnpackFiles(const std::filesystem::path& artifact, const std::filesystem::path& dir,
+                 const std::filesystem::path& subtree);
+
 }  // namespace xstilts

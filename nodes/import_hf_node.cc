@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "graph/registry.h"
+#include "nodes/files_input.h"
 #include "nodes/torch_module.h"
 
 namespace fs = std::filesystem;
@@ -28,14 +29,18 @@ NodeType MakeImportHfNodeType() {
   type: import_hf
   params: {path: models/xlm-roberta-base})";
   t.version = 1;
+  t.inputs = {FilesInputPort()};
   t.outputs = {PortSpec{"model", "model", "the encoder, plus the masked-LM head as task 'mlm' when the checkpoint has one"}};
   t.params = {
       ParamSpec{"path", ParamType::kString, nullptr,
-                "directory with config.json and model.safetensors (relative to the pipeline file); their content "
-                "is part of the cache key"},
+                "directory with config.json and model.safetensors (relative to the pipeline file, or to the "
+                "`files` input: \".\" when it holds the two files); their content is part of the cache key"},
   };
   t.resources.threads = 1;
-  t.run = [](NodeContext& ctx) { RunTorchNode("import_hf", ctx); };
+  t.run = [](NodeContext& ctx) {
+    RunWithFilesInput(ctx, ctx.params()["path"].get<std::string>(),
+                      [](NodeContext& rebased) { RunTorchNode("import_hf", rebased); });
+  };
   t.extra_key = ImportHfKey;
   return t;
 }

@@ -1,6 +1,7 @@
 // select_examples: keeps the examples of some languages (e.g. English for training, the others
 // for zero-shot evaluation), optionally at most `limit` of them.
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "data/examples_artifact.h"
@@ -9,6 +10,38 @@
 
 namespace xstilts {
 namespace {
+
+// Parallel sentences from an aligned corpus (gettext_corpus: the id is the message, shared by its
+// translations): each source example paired with the `target_language` example of the same id,
+// Tatoeba-style (both sides in the same order, gold = (i, i)). Sources without a counterpart are
+// dropped.
+Examples PairById(const std::vector<Example>& sources, const std::vector<Example>& all,
+                  const std::string& target_language, const std::string& format) {
+  std::map<std::string, const Example*> targets;
+  for (const Example& e : all) {
+    if (e.language == target_language) targets.emplace(e.id, &e);
+  }
+  Examples out;
+  out.format = format;
+  out.task = TaskType::kParallelSentences;
+  out.parallel.source_language = sources.front().language;
+  out.parallel.target_language = target_language;
+  for (const Example& source : sources) {
+    auto it = targets.find(source.id);
+    if (it == targets.end()) continue;
+    const auto row = static_cast<int64_t>(out.parallel.gold.size());
+    out.parallel.source_ids.push_back(source.id);
+    out.parallel.source_texts.push_back(source.text_a);
+    out.parallel.target_ids.push_back(source.id);
+    out.parallel.target_texts.push_back(it->second->text_a);
+    out.parallel.gold.emplace_back(row, row);
+  }
+  if (out.parallel.gold.empty()) {
+    throw InputError("select_examples: no " + out.parallel.source_language + " example has a '" + target_language +
+                     "' example with the same id");
+  }
+  return out;
+}
 
 void RunSelectExamples(NodeContext& ctx) {
   const nlohmann::json& params = ctx.params();
@@ -32,6 +65,21 @@ void RunSelectExamples(NodeContext& ctx) {
     for (const std::string& l : examples.Languages()) present += (present.empty() ? "" : ", ") + l;
     throw InputError("select_examples: no example is left; the input has languages " + present);
   }
+  const std::string parallel_with = params["parallel_with"].get<std::string>();
+  if (!parallel_with.empty()) {
+    std::set<std::string> languages;
+    for (const Example& e : kept) languages.insert(e.language);
+    if (languages.size() != 1 || *languages.begin() == parallel_with) {
+      throw InputError("select_examples: 'parallel_with' pairs one language with another; the selection has " +
+                       std::to_string(languages.size()) + " language(s): set 'languages' to one language other than '" +
+                       parallel_with + "'");
+    }
+    examples = PairById(kept, examples.examples, parallel_with, examples.format);
+    ctx.Log(std::to_string(examples.parallel.gold.size()) + " sentence pairs " + examples.parallel.source_language +
+            "-" + parallel_with);
+    WriteExamples(examples, ctx.output("examples"));
+    return;
+  }
   examples.examples = std::move(kept);
   ctx.Log("kept " + std::to_string(examples.examples.size()) + " examples");
   WriteExamples(examples, ctx.output("examples"));
@@ -46,11 +94,16 @@ NodeType MakeSelectExamplesNodeType() {
   inputs: {examples: corpus}
   params: {languages: [en]})";
   t.inputs = {PortSpec{"examples", "examples", "the examples to select from"}};
-  t.outputs = {PortSpec{"examples", "examples", "the kept examples, in their original order, with the same label set"}};
+  t.outputs = {PortSpec{"examples", "examples",
+                        "the kept examples, in their original order, with the same label set (parallel sentences "
+                        "with parallel_with)"}};
   t.params = {
       ParamSpec{"languages", ParamType::kStringList, nlohmann::json::array(), "keep only these languages; empty = all"},
       ParamSpec{"exclude_languages", ParamType::kStringList, nlohmann::json::array(), "drop these languages"},
       ParamSpec{"limit", ParamType::kInt, 0, "keep at most this many examples (the first ones); 0 = all"},
+      ParamSpec{"parallel_with", ParamType::kString, "",
+                "pair each kept example (of one language) with the example of this language that has the same id, "
+                "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},
   };
   t.run = RunSelectExamples;
   return t;

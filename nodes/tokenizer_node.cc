@@ -10,6 +10,7 @@
 
 #include "graph/input_error.h"
 #include "graph/registry.h"
+#include "nodes/files_input.h"
 #include "nodes/tokenize_tokenizer_artifact.h"
 
 namespace fs = std::filesystem;
@@ -56,17 +57,18 @@ NodeType MakeTokenizerNodeType() {
   type: tokenizer
   params: {path: models/xlmr/sentencepiece.bpe.model, id_layout: fairseq})";
   t.version = 1;
+  t.inputs = {FilesInputPort()};
   t.outputs = {PortSpec{"tokenizer", kTokenizerArtifactKind,
                         "the model bytes, id layout, vocabulary size and special ids (docs/artifacts.md, tokenizer)"}};
   t.params = {
-      ParamSpec{"path", ParamType::kString, nullptr, "the .model file (relative paths: to the pipeline file)"},
+      ParamSpec{"path", ParamType::kString, nullptr, "the .model file (relative paths: to the pipeline file, or to the `files` input)"},
       ParamSpec{"id_layout", ParamType::kString, "fairseq",
                 "fairseq: XLM-R / Hugging Face ids (<s>=0, <pad>=1, </s>=2, <unk>=3, pieces + 1, <mask> last); "
                 "spm: sentencepiece's own ids",
                 {"fairseq", "spm"}},
   };
   t.resources.threads = 1;
-  t.run = RunTokenizer;
+  t.run = [](NodeContext& ctx) { RunWithFilesInput(ctx, ctx.params()["path"].get<std::string>(), RunTokenizer); };
   t.extra_key = TokenizerKey;
   return t;
 }

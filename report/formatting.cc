@@ -77,7 +77,7 @@ std::string FormatQuantity(double value, bool sign) {
   return text;
 }
 
-std::string FormatDuration(double seconds) {
+std::string FormatHoursMinutesSeconds(double seconds) {
   const long long total = std::llround(std::max(0.0, seconds));
   return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);
 }

@@ -24,6 +24,6 @@ std::string FormatSigned(double value, int decimals);
 // scientific outside ("1.20e+05"), "0" for zero; `sign` adds "+" to non-negative values.
 std::string FormatQuantity(double value, bool sign = false);
 // Seconds as h:mm:ss, rounded to the second: 3725.4 -> "1:02:05".
-std::string FormatDuration(double seconds);
+std::string FormatHoursMinutesSeconds(double seconds);
 
 }  // namespace xstilts

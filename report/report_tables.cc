@@ -207,7 +207,7 @@ ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
       row.push_back(FormatQuantity(compute->pflops()));
       row.push_back(FormatQuantity(compute->cpu_hours()));
       row.push_back(FormatQuantity(compute->gpu_hours()));
-      row.push_back(FormatDuration(compute->wall_seconds));
+      row.push_back(FormatHoursMinutesSeconds(compute->wall_seconds));
     } else {
       row.insert(row.end(), 4, kMissing);
     }
@@ -229,7 +229,7 @@ ReportTable ComputeTable(const Study& study) {
                                       std::pair<const char*, const Compute*>{"reused", &study.reused}}) {
     table.rows.push_back({name, FormatQuantity(compute->pflops()), FormatQuantity(compute->tokens),
                           FormatQuantity(compute->cpu_hours()), FormatQuantity(compute->gpu_hours()),
-                          FormatDuration(compute->wall_seconds), fmt::format("{}", compute->nodes)});
+                          FormatHoursMinutesSeconds(compute->wall_seconds), fmt::format("{}", compute->nodes)});
   }
   return table;
 }

@@ -8,6 +8,7 @@ packages=(
   libtbb-dev libtorch-dev libsentencepiece-dev sentencepiece libhdf5-dev libyaml-cpp-dev
   libopenblas0-pthread libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libgtest-dev libbenchmark-dev libarchive-dev
+  gettext iso-codes   # message catalogs the embedded demo's intermediate tasks read
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-sentencepiece python3-h5py snakemake bc)

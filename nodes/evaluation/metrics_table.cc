@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "data/h5_file.h"
+#include "graph/input_error.h"
 
 namespace xstilts {
 
@@ -51,6 +52,38 @@ void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path
     column.push_back(mean.empty() ? 0.0 : mean[m]);
     file.WriteVector("/" + table.metric_names[m], column);
   }
+}
+
+MetricsTable ReadMetricsArtifact(const std::filesystem::path& path) {
+  H5File file(path, H5File::Mode::kReadOnly);
+  if (!file.HasAttribute("/", "kind") || file.GetStringAttribute("/", "kind") != "metrics") {
+    throw InputError(path.string(), 0, "not a metrics artifact");
+  }
+  MetricsTable table;
+  table.task = file.GetStringAttribute("/", "task");
+  const std::string names = file.GetStringAttribute("/", "metric_names");
+  for (size_t begin = 0; begin < names.size();) {
+    size_t end = names.find(',', begin);
+    if (end == std::string::npos) end = names.size();
+    table.metric_names.push_back(names.substr(begin, end - begin));
+    begin = end + 1;
+  }
+  const std::vector<std::string> languages = file.ReadStrings("/languages");
+  std::vector<std::vector<double>> columns;
+  for (const std::string& name : table.metric_names) {
+    columns.push_back(file.ReadVector<double>("/" + name));
+    if (columns.back().size() != languages.size()) {
+      throw InputError(path.string(), 0, "metric '" + name + "' has " + std::to_string(columns.back().size()) +
+                                             " rows for " + std::to_string(languages.size()) + " languages");
+    }
+  }
+  for (size_t r = 0; r < languages.size(); ++r) {
+    if (languages[r] == "avg") continue;
+    std::vector<double> row;
+    for (const std::vector<double>& column : columns) row.push_back(column[r]);
+    table.AddRow(languages[r], std::move(row));
+  }
+  return table;
 }
 
 void WriteMetricsJson(const MetricsTable& table, const std::filesystem::path& run_dir, const std::string& node) {

@@ -29,6 +29,9 @@ struct MetricsTable {
 };
 
 void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path& path);
+// Reads a metrics artifact back (the "avg" row is dropped: Average() recomputes it). Throws
+// InputError naming the file when it is not a metrics artifact, H5Error when HDF5 fails.
+MetricsTable ReadMetricsArtifact(const std::filesystem::path& path);
 // ToJson() to <run_dir>/metrics/<node>.json (the directory is created), replacing the file.
 void WriteMetricsJson(const MetricsTable& table, const std::filesystem::path& run_dir, const std::string& node);
 

@@ -26,10 +26,10 @@ TEST(ReportFormatting, QuantitiesKeepThreeSignificantDigits) {
 }
 
 TEST(ReportFormatting, Durations) {
-  EXPECT_EQ(FormatDuration(3725.4), "1:02:05");
-  EXPECT_EQ(FormatDuration(59.6), "0:01:00");
-  EXPECT_EQ(FormatDuration(0), "0:00:00");
-  EXPECT_EQ(FormatDuration(90000), "25:00:00");
+  EXPECT_EQ(FormatHoursMinutesSeconds(3725.4), "1:02:05");
+  EXPECT_EQ(FormatHoursMinutesSeconds(59.6), "0:01:00");
+  EXPECT_EQ(FormatHoursMinutesSeconds(0), "0:00:00");
+  EXPECT_EQ(FormatHoursMinutesSeconds(90000), "25:00:00");
 }
 
 TEST(ReportFormatting, Escaping) {

@@ -112,5 +112,26 @@ TEST(TokenizeBpe, MalformedMergesFailTheTokenizerNodeNamingTheLine) {
       << r.err;
 }
 
+TEST(TokenizeBpe, VersionOneArtifactsReadAsSentencePiece) {
+  CliHarness h("tokenizer_v1");
+  const fs::path path = h.dir() / "v1.h5";
+  {
+    // What version 1 wrote: no `format` attribute.
+    H5File file(path, H5File::Mode::kCreate);
+    file.SetAttribute("/", "kind", std::string("tokenizer"));
+    file.SetAttribute("/", "version", int64_t{1});
+    file.SetAttribute("/", "id_layout", std::string("spm"));
+    file.SetAttribute("/", "model_type", std::string("unigram"));
+    const std::string bytes = "model bytes";
+    file.Write("model", H5Type::kUInt8, {bytes.size()}, bytes.data());
+    file.Close();
+  }
+  const TokenizerArtifact artifact = ReadTokenizerArtifact(path);
+  EXPECT_EQ(artifact.format, TokenizerFormat::kSentencePiece);
+  EXPECT_EQ(artifact.id_layout, IdLayout::kSentencePiece);
+  EXPECT_EQ(artifact.model_proto, "model bytes");
+  EXPECT_TRUE(artifact.vocab_json.empty());
+}
+
 }  // namespace
 }  // namespace xstilts

@@ -61,7 +61,7 @@ const char* TruncationName(Truncation truncation) {
   return truncation == Truncation::kOnlySecond ? "only_second" : "longest_first";
 }
 
-FeatureBuilder::FeatureBuilder(const SentencePieceModel& model, TaskType task, std::vector<std::string> labels,
+FeatureBuilder::FeatureBuilder(const Tokenizer& model, TaskType task, std::vector<std::string> labels,
                                const TokenizeOptions& options)
     : model_(model), task_(task), labels_(std::move(labels)), options_(options) {
   std::vector<std::string> problems;
@@ -191,7 +191,7 @@ void FeatureBuilder::AddTagging(const Example& e, int64_t index, TokenFeatures* 
   word_end.reserve(e.tokens.size());
   for (const std::string& word : e.tokens) {
     const size_t before = pieces.size();
-    Status status = model_.EncodeAppend(word, &pieces);
+    Status status = model_.EncodeWordAppend(word, &pieces);
     if (!status.ok()) throw std::runtime_error("example '" + e.id + "': " + status.message());
     if (pieces.size() == before) {
       pieces.ids.push_back(unk_);

@@ -5,7 +5,9 @@
 //                    (longest_first: drop the last token of the longer segment until it fits;
 //                    only_second: cut the second segment, and the first only if it alone is
 //                    too long); label = index of the label, -1 when unlabelled.
-//   tagging          every word is encoded on its own (a word that yields no token becomes one
+//   tagging          every word is encoded on its own with Tokenizer::EncodeWordAppend (bpe: with
+//                    a space before it, as Hugging Face's is_split_into_words=True with
+//                    add_prefix_space=True; a word that yields no token becomes one
 //                    <unk>, as XTREME's utils_tag does); the word's label goes on its first
 //                    sub-token (on all of them with label_all_subtokens), kIgnoredTokenLabel
 //                    elsewhere; word_index = the word's index in the example on its first
@@ -43,7 +45,7 @@
 
 #include "data/readers/examples.h"
 #include "data/token_dataset.h"
-#include "nodes/tokenizer/sentencepiece_model.h"
+#include "nodes/tokenizer/tokenizer.h"
 
 namespace xstilts {
 
@@ -73,7 +75,7 @@ class FeatureBuilder {
  public:
   // `labels` is the label set the ids refer to: an example's label (or tag) must be in it. The
   // model must have <s> and </s>. Throws InputError listing every problem with the options.
-  FeatureBuilder(const SentencePieceModel& model, TaskType task, std::vector<std::string> labels,
+  FeatureBuilder(const Tokenizer& model, TaskType task, std::vector<std::string> labels,
                  const TokenizeOptions& options);
 
   TaskType task() const { return task_; }
@@ -97,7 +99,7 @@ class FeatureBuilder {
   Encoding Encode(std::string_view text, const Example* example) const;
   int32_t LabelId(const std::string& label, const Example& e, int64_t index) const;
 
-  const SentencePieceModel& model_;
+  const Tokenizer& model_;
   TaskType task_;
   std::vector<std::string> labels_;
   std::unordered_map<std::string, int32_t> label_ids_;

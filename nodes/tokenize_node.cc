@@ -46,7 +46,8 @@ std::vector<std::string> LabelSet(const Examples& examples, const std::vector<st
 void RunTokenize(NodeContext& ctx) {
   const nlohmann::json& params = ctx.params();
   const TokenizeOptions options = ParseOptions(params);
-  const SentencePieceModel model = LoadTokenizer(ctx.input("tokenizer"));
+  const std::shared_ptr<const Tokenizer> tokenizer = LoadTokenizer(ctx.input("tokenizer"));
+  const Tokenizer& model = *tokenizer;
   ctx.Progress(-1, "checking the examples");
   const ExamplesReader reader(ctx.input("examples"));
   const Examples& examples = reader.header();  // everything but the examples themselves
@@ -92,7 +93,7 @@ xquad_tokens:
   params: {max_length: 384, doc_stride: 128, max_query_length: 64})";
   t.version = 1;
   t.inputs = {PortSpec{"examples", kExamplesArtifactKind, "the examples to tokenize"},
-              PortSpec{"tokenizer", "tokenizer", "the sentencepiece model and id layout"}};
+              PortSpec{"tokenizer", "tokenizer", "the tokenizer (sentencepiece or byte-level BPE)"}};
   t.outputs = {PortSpec{"tokens", kTokensArtifactKind,
                         "one row per model input: input_ids and the task's targets (docs/artifacts.md, tokens)"}};
   t.params = {

@@ -192,7 +192,7 @@ void TokenDatasetExampleRows(const Examples& examples, std::vector<std::string>*
   }
 }
 
-TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const SentencePieceModel& model,
+TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const Tokenizer& model,
                                       const FeatureBuilder& builder) {
   TokenDatasetInfo info;
   const TokenizeOptions& o = builder.options();
@@ -206,7 +206,7 @@ TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const SentencePi
     info.max_query_length = o.max_query_length;
   }
   info.label_all_subtokens = examples.task == TaskType::kTagging && o.label_all_subtokens;
-  info.id_layout = IdLayoutName(model.layout());
+  info.id_layout = model.id_layout_name();
   info.vocab_size = model.VocabSize();
   const SpecialIds& ids = model.special_ids();
   info.pad_id = ids.pad;

@@ -64,7 +64,7 @@ void TokenDatasetExampleRows(const ExamplesReader& reader, std::vector<std::stri
 
 // The attributes of the token dataset that `builder` makes from `examples` (only task, format and
 // parallel are used: ExamplesReader::header() will do).
-TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const SentencePieceModel& model,
+TokenDatasetInfo MakeTokenDatasetInfo(const Examples& examples, const Tokenizer& model,
                                       const FeatureBuilder& builder);
 
 // Builds the features of every example and appends them to `writer` (which the caller opened

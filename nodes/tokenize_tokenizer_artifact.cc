@@ -6,6 +6,7 @@
 
 #include "data/h5_file.h"
 #include "graph/input_error.h"
+#include "nodes/tokenizer/bpe_model.h"
 
 namespace xstilts {
 namespace {
@@ -105,26 +106,59 @@ std::string SentencePieceModelType(std::string_view model_proto) {
   return type;
 }
 
-void WriteTokenizerArtifact(const TokenizerArtifact& artifact, const std::filesystem::path& path,
-                            const std::string& name) {
+std::shared_ptr<const Tokenizer> LoadTokenizer(const TokenizerArtifact& artifact, const std::string& name) {
+  if (artifact.format == TokenizerFormat::kBpe) {
+    return std::make_shared<const BpeModel>(
+        BpeModel::Load(artifact.vocab_json, artifact.merges, name + "/vocab.json", name + "/merges.txt"));
+  }
   auto model = SentencePieceModel::LoadBytes(artifact.model_proto, artifact.id_layout, name);
   if (!model.ok()) ThrowLoadError(model.status());
-  const std::string model_type = artifact.model_type.empty() ? SentencePieceModelType(artifact.model_proto)
-                                                             : artifact.model_type;
+  return std::make_shared<const SentencePieceModel>(std::move(model.value()));
+}
+
+namespace {
+
+void WriteBytes(H5File& file, const std::string& dataset, const std::string& bytes) {
+  file.Write(dataset, H5Type::kUInt8, {bytes.size()}, bytes.data());
+}
+
+std::string ReadBytes(H5File& file, const std::string& dataset, const std::string& where) {
+  const H5Array array = file.Read(dataset);
+  if (array.type != H5Type::kUInt8 || array.shape.size() != 1) {
+    throw InputError(where, 0, "dataset '" + dataset + "' must be a 1-d uint8 array");
+  }
+  return std::string(reinterpret_cast<const char*>(array.bytes.data()), array.bytes.size());
+}
+
+}  // namespace
+
+void WriteTokenizerArtifact(const TokenizerArtifact& artifact, const std::filesystem::path& path,
+                            const std::string& name) {
+  const std::shared_ptr<const Tokenizer> model = LoadTokenizer(artifact, name);
+  const bool bpe = artifact.format == TokenizerFormat::kBpe;
+  std::string model_type = artifact.model_type;
+  if (model_type.empty()) model_type = bpe ? "byte_level_bpe" : SentencePieceModelType(artifact.model_proto);
+  const int64_t pieces = bpe ? model->VocabSize() : static_cast<const SentencePieceModel&>(*model).piece_size();
   H5File file(path, H5File::Mode::kCreate);
   file.SetAttribute("/", "kind", std::string(kTokenizerArtifactKind));
   file.SetAttribute("/", "version", int64_t{kTokenizerArtifactVersion});
-  file.SetAttribute("/", "id_layout", std::string(IdLayoutName(artifact.id_layout)));
+  file.SetAttribute("/", "format", std::string(TokenizerFormatName(artifact.format)));
+  file.SetAttribute("/", "id_layout", std::string(model->id_layout_name()));
   file.SetAttribute("/", "model_type", model_type);
   file.SetAttribute("/", "vocab_size", int64_t{model->VocabSize()});
-  file.SetAttribute("/", "piece_size", int64_t{model->piece_size()});
+  file.SetAttribute("/", "piece_size", pieces);
   const SpecialIds& ids = model->special_ids();
   file.SetAttribute("/", "pad_id", int64_t{ids.pad});
   file.SetAttribute("/", "bos_id", int64_t{ids.bos});
   file.SetAttribute("/", "eos_id", int64_t{ids.eos});
   file.SetAttribute("/", "unk_id", int64_t{ids.unk});
   file.SetAttribute("/", "mask_id", int64_t{ids.mask});
-  file.Write("model", H5Type::kUInt8, {artifact.model_proto.size()}, artifact.model_proto.data());
+  if (bpe) {
+    WriteBytes(file, "vocab_json", artifact.vocab_json);
+    WriteBytes(file, "merges", artifact.merges);
+  } else {
+    WriteBytes(file, "model", artifact.model_proto);
+  }
   if (!artifact.sample.empty()) {
     std::vector<std::string> languages;
     std::vector<int64_t> available, sampled;
@@ -151,16 +185,22 @@ TokenizerArtifact ReadTokenizerArtifact(const std::filesystem::path& path) {
                                    "; this program reads versions 1 to " + std::to_string(kTokenizerArtifactVersion));
   }
   TokenizerArtifact artifact;
-  const std::string layout = file.GetStringAttribute("/", "id_layout");
-  const auto parsed = ParseIdLayout(layout);
-  if (!parsed) throw InputError(where, 0, "tokenizer artifact has unknown id_layout '" + layout + "'");
-  artifact.id_layout = *parsed;
+  const std::string format =
+      file.HasAttribute("/", "format") ? file.GetStringAttribute("/", "format") : std::string("sentencepiece");
+  const auto parsed_format = ParseTokenizerFormat(format);
+  if (!parsed_format) throw InputError(where, 0, "tokenizer artifact has unknown format '" + format + "'");
+  artifact.format = *parsed_format;
   artifact.model_type = file.GetStringAttribute("/", "model_type");
-  const H5Array model = file.Read("model");
-  if (model.type != H5Type::kUInt8 || model.shape.size() != 1) {
-    throw InputError(where, 0, "dataset 'model' must be a 1-d uint8 array");
+  if (artifact.format == TokenizerFormat::kBpe) {
+    artifact.vocab_json = ReadBytes(file, "vocab_json", where);
+    artifact.merges = ReadBytes(file, "merges", where);
+  } else {
+    const std::string layout = file.GetStringAttribute("/", "id_layout");
+    const auto parsed = ParseIdLayout(layout);
+    if (!parsed) throw InputError(where, 0, "tokenizer artifact has unknown id_layout '" + layout + "'");
+    artifact.id_layout = *parsed;
+    artifact.model_proto = ReadBytes(file, "model", where);
   }
-  artifact.model_proto.assign(reinterpret_cast<const char*>(model.bytes.data()), model.bytes.size());
   if (file.Exists("sample/language")) {
     const std::vector<std::string> languages = file.ReadStrings("sample/language");
     const std::vector<int64_t> available = file.ReadVector<int64_t>("sample/available");
@@ -179,11 +219,8 @@ TokenizerArtifact ReadTokenizerArtifact(const std::filesystem::path& path) {
   return artifact;
 }
 
-SentencePieceModel LoadTokenizer(const std::filesystem::path& path) {
-  const TokenizerArtifact artifact = ReadTokenizerArtifact(path);
-  auto model = SentencePieceModel::LoadBytes(artifact.model_proto, artifact.id_layout, path.string());
-  if (!model.ok()) ThrowLoadError(model.status());
-  return std::move(model.value());
+std::shared_ptr<const Tokenizer> LoadTokenizer(const std::filesystem::path& path) {
+  return LoadTokenizer(ReadTokenizerArtifact(path), path.string());
 }
 
 }  // namespace xstilts

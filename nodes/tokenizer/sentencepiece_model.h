@@ -16,30 +16,15 @@
 #include <vector>
 
 #include "graph/status.h"
+#include "nodes/tokenizer/encoding.h"
 #include "nodes/tokenizer/id_layout.h"
+#include "nodes/tokenizer/tokenizer.h"
 
 struct XspmModel;
 
 namespace xstilts {
 
 class SpmModule;
-
-// One encoded text. Token i covers bytes [begins[i], ends[i]) of the original (unnormalized)
-// text. A piece that starts with "▁" standing for a space usually includes that space in its
-// span, except at the start of the text. Pieces sentencepiece inserts with no source bytes have
-// begin == end.
-struct Encoding {
-  std::vector<int32_t> ids;
-  std::vector<uint32_t> begins;
-  std::vector<uint32_t> ends;
-
-  size_t size() const { return ids.size(); }
-  void clear() {
-    ids.clear();
-    begins.clear();
-    ends.clear();
-  }
-};
 
 struct PieceEncoding {
   std::vector<std::string> pieces;
@@ -48,7 +33,10 @@ struct PieceEncoding {
 
 enum class PieceType { kNormal, kUnknown, kControl, kUnused, kByte };
 
-class SentencePieceModel {
+// Offsets: a piece that starts with "▁" standing for a space usually includes that space in its
+// span, except at the start of the text. Pieces sentencepiece inserts with no source bytes have
+// begin == end.
+class SentencePieceModel final : public Tokenizer {
  public:
   // Loads a sentencepiece model file (a serialized ModelProto, e.g. XLM-R's
   // sentencepiece.bpe.model). Errors name the file: kNotFound / kIo when it cannot be read,
@@ -65,17 +53,19 @@ class SentencePieceModel {
                                               std::string_view bytes, IdLayout layout,
                                               const std::string& name);
 
+  TokenizerFormat format() const override { return TokenizerFormat::kSentencePiece; }
+  const char* id_layout_name() const override { return IdLayoutName(layout_); }
   IdLayout layout() const { return layout_; }
   // The vocabulary size in this layout (fairseq: piece_size() + 2).
-  int32_t VocabSize() const;
+  int32_t VocabSize() const override;
   // The number of sentencepiece pieces.
   int32_t piece_size() const { return piece_size_; }
-  const SpecialIds& special_ids() const { return special_ids_; }
+  const SpecialIds& special_ids() const override { return special_ids_; }
 
   // The id of `piece` in this layout; the unknown id when the model does not have it.
-  int32_t PieceToId(std::string_view piece) const;
+  int32_t PieceToId(std::string_view piece) const override;
   // The piece of `id`; kInvalidInput when id is outside [0, VocabSize()).
-  Result<std::string> IdToPiece(int32_t id) const;
+  Result<std::string> IdToPiece(int32_t id) const override;
   // kInvalidInput when id is outside [0, VocabSize()); fairseq's <pad>/<mask> are kControl.
   Result<PieceType> TypeOf(int32_t id) const;
 
@@ -83,14 +73,16 @@ class SentencePieceModel {
   Result<Encoding> Encode(std::string_view text) const;
   // Appends the tokens of `text` to `out` (the form batch encoders use to avoid allocations).
   // Offsets are relative to `text`. On failure `out` keeps what it had before the call.
-  Status EncodeAppend(std::string_view text, Encoding* out) const;
+  Status EncodeAppend(std::string_view text, Encoding* out) const override;
+  // The same as EncodeAppend: each word gets its "▁" from sentencepiece's dummy prefix.
+  Status EncodeWordAppend(std::string_view word, Encoding* out) const override { return EncodeAppend(word, out); }
   // Encodes and also returns each piece's text.
   Result<PieceEncoding> EncodePieces(std::string_view text) const;
 
   // Decodes ids of this layout. Control ids (<s>, </s>, and fairseq's <pad>, <mask>) decode to
   // nothing; <unk> decodes as sentencepiece renders it (" ⁇ "). kInvalidInput for an id outside
   // the vocabulary, naming its position.
-  Result<std::string> Decode(const std::vector<int32_t>& ids) const;
+  Result<std::string> Decode(const std::vector<int32_t>& ids) const override;
 
   // The serialized ModelProto (what to store as an artifact; loads back with LoadBytes).
   std::string SerializedProto() const;

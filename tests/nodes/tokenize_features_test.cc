@@ -1,6 +1,7 @@
 // FeatureBuilder on real benchmark files, one test per task. Expected ids of hand-picked examples
 // were computed with python3-sentencepiece on the same model (ids + 1, as fairseq's layout).
 #include "nodes/tokenize_features.h"
+#include "nodes/tokenizer/sentencepiece_model.h"
 
 #include <algorithm>
 #include <map>

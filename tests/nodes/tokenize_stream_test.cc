@@ -7,6 +7,7 @@
 
 #include "data/examples_artifact.h"
 #include "data/readers/read_dataset.h"
+#include "nodes/tokenizer/sentencepiece_model.h"
 #include "tests/readers/reader_test_util.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
 

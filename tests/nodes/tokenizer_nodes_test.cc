@@ -105,7 +105,8 @@ TEST(TokenizerNodes, DatasetTokenizerTokenizePipeline) {
   // The artifact holds what the library builds from the same examples and model.
   const TokenDataset tokens = ReadTokenDataset(ArtifactOf(h, r, "tok", "tokens"));
   const Examples examples = ReadExamples(ArtifactOf(h, r, "panx", "examples"));
-  const SentencePieceModel spm = LoadTokenizer(ArtifactOf(h, r, "spm", "tokenizer"));
+  const auto loaded = LoadTokenizer(ArtifactOf(h, r, "spm", "tokenizer"));
+  const Tokenizer& spm = *loaded;
   TokenizeOptions options;
   options.max_length = 24;
   const FeatureBuilder builder(spm, examples.task, examples.labels, options);
@@ -203,7 +204,8 @@ TEST(TokenizerNodes, TrainTokenizerIsDeterministicAndUsesTheFairseqLayout) {
   }
   EXPECT_EQ(drawn, 2000u);
 
-  const SentencePieceModel model = LoadTokenizer(ArtifactOf(first, a, "spm", "tokenizer"));
+  const auto loaded = LoadTokenizer(ArtifactOf(first, a, "spm", "tokenizer"));
+  const Tokenizer& model = *loaded;
   EXPECT_EQ(model.VocabSize(), 802);
   const std::vector<std::string> specials = {"<s>", "<pad>", "</s>", "<unk>"};
   for (int32_t id = 0; id < 4; ++id) EXPECT_EQ(*model.IdToPiece(id), specials[id]);

@@ -1,0 +1,187 @@
+// The paper's pipeline (pipelines/xstilts.yaml): it loads, expands to the whole grid and plans
+// every node without touching the network; its small variant (pipelines/xstilts-small.yaml) runs
+// for real on the shared benchmark files and ends in a report with one row per score.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/cli_harness.h"
+#include "tests/shared_data.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+const std::string kFullPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts.yaml";
+const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small.yaml";
+
+// The node count of pipelines/xstilts.yaml, by hand from its blocks
+// (M = 2 models, S = 11 stages: pretrained + 9 intermediate tasks + mixture; M x S = 22):
+//   models:        7 downloads + 2 checkpoint bundles + 1 BPE bundle + 2 import_hf + 2 tokenizers = 14
+//   intermediate:  9 downloads + 1 ANLI concatenation + 9 datasets + 9x2 tokenize
+//                  + 9x2 train + 2 mixtures                                                    = 57
+//   XNLI:          1 download + 2 datasets + 3x2 tokenize + 22 train + 22 evaluate              = 53
+//   PAWS-X:        1 download + 3 datasets + 3x2 tokenize + 22 + 22                             = 54
+//   UD-POS:        1 download + 1 extraction + 3 datasets + 3x2 tokenize + 22 + 22             = 55
+//   PAN-X:         3 datasets (local) + 3x2 tokenize + 22 + 22                                  = 53
+//   SQuAD for QA:  1 dev dataset + 2x2 tokenize (train, dev)                                    =  5
+//   XQuAD:         11 downloads + 1 bundle + 1 dataset + 2 tokenize + 22 + 22                   = 59
+//   MLQA:          1 download + 1 dataset + 2 tokenize + 22 + 22                                = 48
+//   TyDiQA:        2 downloads + 2 datasets + 2 select_examples + 3x2 tokenize + 22 + 22        = 56
+//   BUCC:          8 downloads + 1 extraction + 2x4 datasets + 2x2x4 tokenize + 22 retrieve     = 55
+//   Tatoeba:       72 downloads + 1 bundle + 36 datasets + 2x36 tokenize + 22 retrieve          = 203
+//   report:                                                                                     =  1
+//   total: 14+57+53+54+55+53+5+59+48+56+55+203+1 = 713
+constexpr size_t kFullNodeCount = 713;
+
+const std::vector<std::string> kPanxLangs = {"af", "ar", "bg", "bn", "de", "el", "en", "es", "et", "eu",
+                                             "fa", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "jv",
+                                             "ka", "kk", "ko", "ml", "mr", "ms", "my", "nl", "pt", "ru",
+                                             "sw", "ta", "te", "th", "tl", "tr", "ur", "vi", "yo", "zh"};
+
+// Local data the full pipeline reads from disk (CCGbank-derived supertags, PAN-X), as tiny
+// stand-ins: a dry run hashes them but does not parse them.
+std::vector<std::string> LocalDataOverrides(const CliHarness& h) {
+  h.Write("local/ccg/ccg.train", "The cat sat\tNP[nb]/N N S[dcl]\\NP\n");
+  h.Write("local/ccg/tags_to_id.json", R"({"NP[nb]/N": 0, "N": 1, "S[dcl]\\NP": 2})");
+  for (const std::string& lang : kPanxLangs) {
+    h.Write("local/panx/" + lang + "/train", lang + ":Paris\tB-LOC\n\n");
+    h.Write("local/panx/" + lang + "/dev", lang + ":Paris\tB-LOC\n\n");
+  }
+  return {"--set", "vars.ccg_dir=" + (h.dir() / "local/ccg").string(), "--set",
+          "vars.panx_dir=" + (h.dir() / "local/panx").string()};
+}
+
+TEST(PaperPipeline, FullGridExpandsToEveryNode) {
+  CliHarness h("paper_graph");
+  CliResult graph = h.Run({"graph", kFullPipeline, "--format", "json"});
+  ASSERT_EQ(graph.exit_code, 0) << graph.err;
+  nlohmann::json json = nlohmann::json::parse(graph.out);
+  ASSERT_EQ(json["nodes"].size(), kFullNodeCount);
+  std::map<std::string, int> by_type;
+  for (const auto& node : json["nodes"]) ++by_type[node["type"].get<std::string>()];
+  EXPECT_EQ(by_type["train"], 2 * 9 + 2 + 7 * 22);  // intermediate, mixtures, targets
+  EXPECT_EQ(by_type["evaluate"], 7 * 22);
+  EXPECT_EQ(by_type["retrieve"], 2 * 22);
+  EXPECT_EQ(by_type["report"], 1);
+  EXPECT_EQ(by_type["download"], 7 + 9 + 1 + 1 + 1 + 11 + 1 + 2 + 8 + 72);
+}
+
+TEST(PaperPipeline, DryRunPlansEveryNodeAndRunsNothing) {
+  CliHarness h("paper_dry_run");
+  std::vector<std::string> args = {"run", kFullPipeline, "--dry-run", "--json"};
+  for (const std::string& a : LocalDataOverrides(h)) args.push_back(a);
+  CliResult dry = h.Run(args);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  std::map<std::string, std::string> statuses = dry.Statuses();
+  ASSERT_EQ(statuses.size(), kFullNodeCount);
+  for (const auto& [name, status] : statuses) EXPECT_EQ(status, "would_run") << name;
+  // Nothing executed: no artifact in the cache.
+  size_t artifacts = 0;
+  if (fs::exists(h.cache() / "entries")) {
+    for (const auto& entry : fs::recursive_directory_iterator(h.cache() / "entries")) {
+      artifacts += entry.is_regular_file() ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(artifacts, 0u);
+}
+
+std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<std::vector<std::string>> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::string field;
+    std::istringstream cells(line);
+    while (std::getline(cells, field, ',')) fields.push_back(field);
+    if (!line.empty() && line.back() == ',') fields.push_back("");
+    rows.push_back(fields);
+  }
+  return rows;
+}
+
+// Every file named `name` under `root`.
+std::vector<fs::path> FindFiles(const fs::path& root, const std::string& name) {
+  std::vector<fs::path> found;
+  if (!fs::exists(root)) return found;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && entry.path().filename() == name) found.push_back(entry.path());
+  }
+  return found;
+}
+
+TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
+  XSTILTS_SHARED_DATA_OR_SKIP(xnli, "xnli/xtreme/dev-de.tsv");
+  const fs::path data = testing::SharedDataDir();
+  CliHarness h("paper_small");
+  CliResult run = h.Run({"run", kSmallPipeline, "--json", "--set", "vars.data=" + data.string()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::map<std::string, std::string> statuses = run.Statuses();
+  // 10 model nodes + 12 intermediate + 3 targets x (3 datasets + 6 tokenize + 8 train + 8 evaluate)
+  // + Tatoeba (3 datasets + 6 tokenize + 8 retrieve) + the report = 115.
+  ASSERT_EQ(statuses.size(), 115u);
+  for (const auto& [name, status] : statuses) EXPECT_EQ(status, "ran") << name;
+
+  // The evaluation wrote one metrics row per evaluated language.
+  std::vector<fs::path> metrics = FindFiles(h.cache() / "runs", "eval_xnli_multi_mnli.json");
+  ASSERT_EQ(metrics.size(), 1u);
+  std::ifstream in(metrics[0]);
+  nlohmann::json xnli = nlohmann::json::parse(in);
+  std::set<std::string> languages;
+  for (const auto& [lang, row] : xnli["metrics"].items()) {
+    languages.insert(lang);
+    ASSERT_TRUE(row.contains("accuracy")) << row.dump();
+    EXPECT_GE(row["accuracy"].get<double>(), 0.0);
+    EXPECT_LE(row["accuracy"].get<double>(), 100.0);
+  }
+  EXPECT_EQ(languages, (std::set<std::string>{"de", "fr", "ru", "zh"}));
+
+  // The report: one row per (model, intermediate, target, language) and one average per cell.
+  std::vector<fs::path> csv_files = FindFiles(h.cache(), "report.csv");
+  ASSERT_EQ(csv_files.size(), 1u) << "report.csv not found under " << h.cache();
+  std::vector<std::vector<std::string>> rows = ReadCsv(csv_files[0]);
+  ASSERT_FALSE(rows.empty());
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"model", "group", "intermediate", "target", "metric", "language",
+                                               "score", "baseline", "gain", "intermediate_pflops",
+                                               "intermediate_cpu_hours", "intermediate_gpu_hours"}));
+  std::map<std::string, std::set<std::string>> languages_per_target;
+  std::set<std::string> models, intermediates;
+  size_t averages = 0;
+  for (size_t i = 1; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 12u) << i;
+    models.insert(rows[i][0]);
+    intermediates.insert(rows[i][2]);
+    if (rows[i][5] == "avg") {
+      ++averages;
+    } else {
+      languages_per_target[rows[i][3]].insert(rows[i][5]);
+    }
+    EXPECT_FALSE(rows[i][6].empty()) << "no score in row " << i;
+  }
+  EXPECT_EQ(models.size(), 2u);
+  EXPECT_EQ(intermediates, (std::set<std::string>{"none", "mnli", "sst2", "mnli+sst2"}));
+  EXPECT_EQ(languages_per_target["xnli"], (std::set<std::string>{"de", "fr", "ru", "zh"}));
+  EXPECT_EQ(languages_per_target["pawsx"], (std::set<std::string>{"de", "es", "fr"}));
+  EXPECT_EQ(languages_per_target["panx"], (std::set<std::string>{"de", "fr", "zh"}));
+  EXPECT_EQ(languages_per_target["tatoeba"], (std::set<std::string>{"de", "fr", "zh"}));
+  // 2 models x 4 starting points x 4 targets cells; rows: (4 + 3 + 3 + 3) languages + 4 averages.
+  EXPECT_EQ(averages, 2u * 4u * 4u);
+  EXPECT_EQ(rows.size() - 1, 2u * 4u * (4 + 3 + 3 + 3 + 4));
+}
+
+}  // namespace
+}  // namespace xstilts

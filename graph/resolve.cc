@@ -263,7 +263,27 @@ std::optional<ResolvedPipeline> Resolve(const PipelineSpec& spec, const NodeRegi
         std::vector<Ref> refs = RefsOf(e.value, e.key, draft.node.name, diagnostics);
         for (const Ref& ref : refs) {
           for (auto [producer, out_port] : Lookup(ref, by_name, drafts, names, diagnostics)) {
-            const PortSpec* produced = drafts[producer].node.type->FindOutput(out_port);
+            const NodeType& producer_type = *drafts[producer].node.type;
+            const PortSpec* produced = producer_type.FindOutput(out_port);
+            const bool port_named = ref.text.size() > out_port.size() &&
+                                    ref.text.compare(ref.text.size() - out_port.size() - 1, std::string::npos,
+                                                     "." + out_port) == 0;
+            if (port->kind != "any" && produced->kind != port->kind && !port_named) {
+              // A reference without a port takes the first output, unless only another output has
+              // the kind this input wants (`eval_*` into a report's metrics input).
+              const PortSpec* fitting = nullptr;
+              int fits = 0;
+              for (const PortSpec& o : producer_type.outputs) {
+                if (o.kind == port->kind) {
+                  fitting = &o;
+                  ++fits;
+                }
+              }
+              if (fits == 1) {
+                produced = fitting;
+                out_port = fitting->name;
+              }
+            }
             if (port->kind != "any" && produced->kind != port->kind) {
               diagnostics.Error(ref.loc, "input '" + e.key + "' of node '" + draft.node.name + "' expects a '" +
                                              port->kind + "' artifact, but '" + drafts[producer].node.name +

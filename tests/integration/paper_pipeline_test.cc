@@ -28,7 +28,7 @@ const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines
 
 // The node count of pipelines/xstilts.yaml, by hand from its blocks
 // (M = 2 models, S = 11 stages: pretrained + 9 intermediate tasks + mixture; M x S = 22):
-//   models:        7 downloads + 2 checkpoint bundles + 1 BPE bundle + 2 import_hf + 2 tokenizers = 14
+//   models:        7 downloads + 2 import_hf + 2 tokenizers                                    = 11
 //   intermediate:  9 downloads + 1 ANLI concatenation + 9 datasets + 9x2 tokenize
 //                  + 9x2 train + 2 mixtures                                                    = 57
 //   XNLI:          1 download + 2 datasets + 3x2 tokenize + 22 train + 22 evaluate              = 53
@@ -36,14 +36,14 @@ const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines
 //   UD-POS:        1 download + 1 extraction + 3 datasets + 3x2 tokenize + 22 + 22             = 55
 //   PAN-X:         3 datasets (local) + 3x2 tokenize + 22 + 22                                  = 53
 //   SQuAD for QA:  1 dev dataset + 2x2 tokenize (train, dev)                                    =  5
-//   XQuAD:         11 downloads + 1 bundle + 1 dataset + 2 tokenize + 22 + 22                   = 59
+//   XQuAD:         11 downloads + 1 dataset + 2 tokenize + 22 + 22                              = 58
 //   MLQA:          1 download + 1 dataset + 2 tokenize + 22 + 22                                = 48
 //   TyDiQA:        2 downloads + 2 datasets + 2 select_examples + 3x2 tokenize + 22 + 22        = 56
 //   BUCC:          8 downloads + 1 extraction + 2x4 datasets + 2x2x4 tokenize + 22 retrieve     = 55
-//   Tatoeba:       72 downloads + 1 bundle + 36 datasets + 2x36 tokenize + 22 retrieve          = 203
+//   Tatoeba:       72 downloads + 36 datasets + 2x36 tokenize + 22 retrieve                     = 202
 //   report:                                                                                     =  1
-//   total: 14+57+53+54+55+53+5+59+48+56+55+203+1 = 713
-constexpr size_t kFullNodeCount = 713;
+//   total: 11+57+53+54+55+53+5+58+48+56+55+202+1 = 708
+constexpr size_t kFullNodeCount = 708;
 
 const std::vector<std::string> kPanxLangs = {"af", "ar", "bg", "bn", "de", "el", "en", "es", "et", "eu",
                                              "fa", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "jv",
@@ -125,7 +125,7 @@ std::vector<fs::path> FindFiles(const fs::path& root, const std::string& name) {
 }
 
 TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
-  XSTILTS_SHARED_DATA_OR_SKIP(xnli, "xnli/xtreme/dev-de.tsv");
+  XSTILTS_SHARED_DATA_OR_SKIP(xnli_file, "xnli/xtreme/dev-de.tsv");
   const fs::path data = testing::SharedDataDir();
   CliHarness h("paper_small");
   CliResult run = h.Run({"run", kSmallPipeline, "--json", "--set", "vars.data=" + data.string()});

@@ -51,6 +51,7 @@ SideEmbeddings Embed(NodeContext& ctx, TaskModelImpl& model, const TokenDataset&
         m[r][t] = 1;
       }
     }
+    ctx.cost().tokens += static_cast<double>(n) * static_cast<double>(length);  // padded positions computed
     const torch::Tensor e = SentenceEmbeddings(model.roberta, ids.to(device), mask.to(device), layer).to(torch::kCPU, torch::kFloat);
     for (size_t r = 0; r < n; ++r) {
       (f.side[first + r] == 0 ? out.source : out.target)[f.sentence_index[first + r]].copy_(e[r]);
@@ -175,6 +176,7 @@ void RunRetrieve(NodeContext& ctx) {
   WriteMetricsArtifact(table, ctx.output("metrics"));
   WriteMetricsJson(table, ctx.run_dir(), ctx.node_name());
   ctx.cost().parameters = static_cast<double>(ParameterCount(*model));
+  ctx.cost().flops = EncoderFlops(artifact.config, ParameterCount(*model), ctx.cost().tokens, 128, false);
   ctx.cost().device = device.str();
 }
 

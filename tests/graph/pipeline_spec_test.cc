@@ -67,6 +67,38 @@ nodes:
   EXPECT_EQ(spec->nodes[0].params.Find("epochs")->text(), "7");
 }
 
+TEST(Resolve, AReferenceTakesTheOnlyOutputOfTheWantedKindAndAGlobTakesAPort) {
+  // train's outputs: model (kind model), then log (kind text).
+  auto spec = Parse(R"(
+nodes:
+  src: {type: source, params: {path: a.txt}}
+  model_${n}: {type: train, foreach: {n: [a, b]}, inputs: {data: src}}
+  again: {type: train, inputs: {data: model_a}}
+  eval_${n}: {type: evaluate, foreach: {n: [a, b]}, inputs: {model: "model_${n}", data: src}}
+  logs: {type: report, inputs: {metrics: "eval_*.metrics"}}
+)");
+  ASSERT_TRUE(spec);
+  Diagnostics diagnostics;
+  auto pipeline = Resolve(*spec, testing::TestRegistry(), diagnostics);
+  ASSERT_TRUE(pipeline) << diagnostics.Render();
+  const ResolvedNode& again = pipeline->nodes[*pipeline->Find("again")];
+  ASSERT_EQ(again.inputs[0].refs.size(), 1u);
+  EXPECT_EQ(again.inputs[0].refs[0].port, "log");
+  EXPECT_EQ(pipeline->nodes[*pipeline->Find("logs")].inputs[0].refs.size(), 2u);
+  // A named port of the wrong kind stays an error.
+  auto wrong = Parse(R"(
+nodes:
+  src: {type: source, params: {path: a.txt}}
+  m: {type: train, inputs: {data: src}}
+  n: {type: train, inputs: {data: m.model}}
+)");
+  ASSERT_TRUE(wrong);
+  Diagnostics errors;
+  EXPECT_FALSE(Resolve(*wrong, testing::TestRegistry(), errors));
+  EXPECT_NE(errors.Render().find("expects a 'text' artifact, but 'm' produces 'model'"), std::string::npos)
+      << errors.Render();
+}
+
 TEST(Resolve, OrdersTopologicallyAndFillsDefaults) {
   auto spec = Parse(R"(
 nodes:

@@ -133,6 +133,55 @@ nodes:
   EXPECT_EQ(a.nodes[*p.Find("model")].key, b.nodes[*renamed.Find("m")].key);
 }
 
+TEST(Plan, RenamingAnUpstreamNodeReRunsOnlyTheNodesThatReadTheirLineage) {
+  const std::string text = R"(
+nodes:
+  src: {type: source, params: {path: a.txt}}
+  NAME: {type: train, inputs: {data: src}}
+  eval: {type: evaluate, inputs: {model: NAME, data: src}}
+  plain: {type: report, inputs: {metrics: eval}}
+  labelled: {type: summary, inputs: {metrics: eval}}
+)";
+  auto with_name = [&](const std::string& name) {
+    std::string t = text;
+    for (size_t at; (at = t.find("NAME")) != std::string::npos;) t.replace(at, 4, name);
+    return Load(t);
+  };
+  FakeIndex index;
+  ResolvedPipeline before = with_name("xlmr");
+  index.Build(before, MakeOrDie(before, index));
+  ResolvedPipeline renamed = with_name("roberta");
+  Plan plan = MakeOrDie(renamed, index);
+  EXPECT_EQ(Stale(renamed, plan), (std::vector<std::string>{"labelled"}));
+  EXPECT_EQ(plan.nodes[*renamed.Find("labelled")].reasons,
+            (std::vector<std::string>{"upstream nodes renamed or changed: -xlmr +roberta"}));
+}
+
+TEST(Plan, PathsInAConnectedInputReplaceTheHashOfLocalFiles) {
+  class CountingHasher : public FileHasher {
+   public:
+    std::string Hash(const std::filesystem::path& path) override {
+      hashed.push_back(path.filename().string());
+      return "h";
+    }
+    std::vector<std::string> hashed;
+  };
+  ResolvedPipeline p = Load(R"(
+nodes:
+  bundle: {type: source, params: {path: data.zip}}
+  local: {type: reader, params: {path: train.tsv}}
+  inside: {type: reader, inputs: {files: bundle}, params: {path: train.tsv}}
+)");
+  FakeIndex index;
+  CountingHasher hasher;
+  Result<Plan> plan = MakePlan(p, index, hasher, {});
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_EQ(hasher.hashed, (std::vector<std::string>{"train.tsv"}));  // `local` only
+  EXPECT_TRUE(plan->nodes[*p.Find("local")].components.contains("extra"));
+  EXPECT_FALSE(plan->nodes[*p.Find("inside")].components.contains("extra"));
+  EXPECT_NE(plan->nodes[*p.Find("local")].key, plan->nodes[*p.Find("inside")].key);
+}
+
 TEST(Plan, ForceAndOnlySelectNodes) {
   FakeIndex index;
   ResolvedPipeline p = Load(kPipeline);

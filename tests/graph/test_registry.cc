@@ -50,6 +50,26 @@ NodeRegistry* Build() {
   report.outputs = {PortSpec{"out", "report", "the report"}};
   report.run = [outs = report.outputs](NodeContext& ctx) { WriteOutputs(ctx, outs); };
   registry->Add(report);
+
+  NodeType summary = report;  // a report that labels its rows with upstream node names
+  summary.name = "summary";
+  summary.reads_lineage = true;
+  registry->Add(summary);
+
+  NodeType reader;  // reads a local file, or one inside its optional `files` input
+  reader.name = "reader";
+  reader.summary = "reads a file";
+  PortSpec files{"files", "text", "where `path` is", true, true};
+  files.rebases_paths = true;
+  reader.inputs = {files};
+  reader.outputs = {PortSpec{"out", "text", "the text"}};
+  reader.params = {ParamSpec{"path", ParamType::kString, nullptr, "file to read"}};
+  reader.run = [outs = reader.outputs](NodeContext& ctx) { WriteOutputs(ctx, outs); };
+  reader.extra_key = [](const nlohmann::json& params, const std::filesystem::path& base, FileHasher& hasher) {
+    return nlohmann::json{{"files", {{params["path"].get<std::string>(),
+                                      hasher.Hash(base / params["path"].get<std::string>())}}}};
+  };
+  registry->Add(reader);
   return registry;
 }
 

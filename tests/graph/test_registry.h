@@ -1,4 +1,5 @@
-// A registry of small fake node types (source -> train -> evaluate -> report) for tests of
+// A registry of small fake node types (source -> train -> evaluate -> report; summary, a report
+// that reads its lineage; reader, whose path may lie in its `files` input) for tests of
 // loading, validation and planning, independent of the real node types.
 #pragma once
 

@@ -1,0 +1,92 @@
+// The `files` input of path-reading node types (nodes/files_input.h), and select_examples'
+// parallel view, through the CLI.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "data/examples_artifact.h"
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+fs::path EntryOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
+  const nlohmann::json json = r.Json();
+  for (const auto& n : json["nodes"]) {
+    if (n["name"] == node) {
+      const std::string key = n["key"];
+      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
+    }
+  }
+  ADD_FAILURE() << "no node " << node << " in " << r.out;
+  return {};
+}
+
+TEST(FilesInput, DatasetReadsItsPathInsideTheBundleAndFollowsItsContent) {
+  CliHarness h("files_input");
+  h.Write("glue/sst/de.tsv", "sentence\tlabel\nein guter Film\t1\nlangweilig\t0\n");
+  h.Write("glue/sst/en.tsv", "sentence\tlabel\na good film\t1\nboring\t0\n");
+  h.Write("p.yaml", R"(
+nodes:
+  bundle: {type: files, params: {paths: [glue]}}
+  both: {type: dataset, inputs: {files: bundle}, params: {format: sst2, path: "glue/sst/{lang}.tsv", languages: [de, en]}}
+  pairs: {type: select_examples, inputs: {examples: both}, params: {languages: [de], parallel_with: en}}
+)");
+  CliResult first = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const Examples pairs = ReadExamples(EntryOf(h, first, "pairs", "examples"));
+  ASSERT_EQ(pairs.task, TaskType::kParallelSentences);
+  EXPECT_EQ(pairs.parallel.source_language, "de");
+  EXPECT_EQ(pairs.parallel.source_texts, (std::vector<std::string>{"ein guter Film", "langweilig"}));
+  EXPECT_EQ(pairs.parallel.target_texts, (std::vector<std::string>{"a good film", "boring"}));
+  EXPECT_EQ(pairs.parallel.gold, (std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {1, 1}}));
+
+  // The dataset's key is the bundle's: editing a file inside re-runs both.
+  h.Write("glue/sst/en.tsv", "sentence\tlabel\na fine film\t1\nboring\t0\n");
+  CliResult second = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.Statuses()["bundle"], "ran");
+  EXPECT_EQ(second.Statuses()["both"], "ran");
+  EXPECT_EQ(ReadExamples(EntryOf(h, second, "pairs", "examples")).parallel.target_texts[0], "a fine film");
+}
+
+TEST(FilesInput, APathOutsideTheBundleOrAFileInTwoBundlesIsAnError) {
+  CliHarness h("files_input_errors");
+  h.Write("a/sst/train.tsv", "sentence\tlabel\ngood\t1\n");
+  h.Write("b/sst/train.tsv", "sentence\tlabel\nbad\t0\n");
+  h.Write("p.yaml", R"(
+nodes:
+  a: {type: files, params: {paths: [a/sst]}}
+  b: {type: files, params: {paths: [b/sst]}}
+  escapes: {type: dataset, inputs: {files: a}, params: {format: sst2, path: ../sst/train.tsv}}
+  clash: {type: dataset, inputs: {files: [a, b]}, params: {format: sst2, path: sst/train.tsv}}
+)");
+  CliResult r = h.Run({"run", "p.yaml", "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("path '../sst/train.tsv' must be relative and stay inside the `files` input"), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("two bundles of the `files` input hold 'sst/train.tsv'"), std::string::npos) << r.err;
+}
+
+TEST(SelectExamples, ParallelWithNeedsExactlyOneOtherLanguage) {
+  CliHarness h("parallel_with");
+  h.Write("sst/de.tsv", "sentence\tlabel\ngut\t1\n");
+  h.Write("sst/en.tsv", "sentence\tlabel\ngood\t1\n");
+  h.Write("p.yaml", R"(
+nodes:
+  both: {type: dataset, params: {format: sst2, path: "sst/{lang}.tsv", languages: [de, en]}}
+  pairs: {type: select_examples, inputs: {examples: both}, params: {parallel_with: en}}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("'parallel_with' pairs one language with another; the selection has 2 language(s)"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace
+}  // namespace xstilts

@@ -174,8 +174,9 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
   observer_.NodeStarted(node.name, plan.key);
   RunnerContext context(pipeline_, node, *out_dir, scratch, resume, granted.threads, cancel_, observer_, store_,
                         plan_, [this] {
+                          std::lock_guard<std::mutex> lock(mutex_);
                           std::set<std::string> names;
-                          for (const auto& [name, record] : records()) names.insert(name);
+                          for (const auto& entry : records_) names.insert(entry.first);
                           return names;
                         });
   auto wall_start = std::chrono::system_clock::now();

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <map>
+#include <vector>
 
 #include "graph/input_error.h"
 #include "graph/registry.h"
@@ -30,11 +31,12 @@ void RunReport(NodeContext& ctx) {
   options.monolingual = ctx.params()["monolingual"].get<std::vector<std::string>>();
   const Study study = BuildStudy(input, options);
   const fs::path dir = ctx.scratch_dir() / "report";
-  WriteReportFiles(study, dir);
+  const std::vector<fs::path> written = WriteReportFiles(study, dir);
   PackFiles(dir, ctx.output("report"));
   // A human-facing copy next to the run logs; the artifact is the cached result.
   const fs::path copy = ctx.run_dir() / "reports" / ctx.node_name();
-  WriteReportFiles(study, copy);
+  fs::create_directories(copy);
+  for (const fs::path& file : written) fs::copy_file(file, copy / file.filename(), fs::copy_options::overwrite_existing);
   ctx.Log(fmt::format("{} results: {} models, {} intermediate tasks, {} targets, {} languages; {}/report.html",
                       input.results.size(), study.models.size(), study.intermediates.size(), study.targets.size(),
                       study.languages.size(), copy.string()));

@@ -1,5 +1,7 @@
 #include "tests/integration/cli_harness.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -78,6 +80,19 @@ CliResult CliHarness::Wait(pid_t pid, const std::string& name) const {
   result.out = Read(name + ".out");
   result.err = Read(name + ".err");
   return result;
+}
+
+std::filesystem::path CliHarness::ArtifactOf(const CliResult& r, const std::string& node,
+                                             const std::string& port) const {
+  const nlohmann::json json = r.Json();
+  for (const auto& n : json["nodes"]) {
+    if (n["name"] == node) {
+      const std::string key = n["key"];
+      return cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
+    }
+  }
+  ADD_FAILURE() << "no node " << node << " in " << r.out;
+  return {};
 }
 
 CliResult CliHarness::Run(const std::vector<std::string>& args) const {

@@ -34,6 +34,9 @@ class CliHarness {
   // Starts it in the background; output goes to <name>.out / <name>.err in dir().
   pid_t Start(const std::vector<std::string>& args, const std::string& name) const;
   CliResult Wait(pid_t pid, const std::string& name) const;
+  // The artifact of `node`'s output `port`, as a --json run `r` reports the node's key (a test
+  // failure and an empty path when the run does not list the node).
+  std::filesystem::path ArtifactOf(const CliResult& r, const std::string& node, const std::string& port) const;
   // Waits up to `seconds` for a file to appear.
   bool WaitForFile(const std::string& name, double seconds) const;
 

@@ -18,20 +18,6 @@ namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
-// The artifact a --json run reports for `node`.
-fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node,
-                    const std::string& port = "examples") {
-  const nlohmann::json json = r.Json();
-  for (const auto& n : json["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
 size_t CountEntries(const fs::path& entries) {
   size_t n = 0;
   if (!fs::exists(entries)) return 0;
@@ -54,13 +40,13 @@ TEST(DatasetNode, ReadsARealFileIntoAnExamplesArtifact) {
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"small", "ran"}, {"full", "ran"}}));
-  const Examples small = ReadExamples(ArtifactOf(h, r, "small"));
+  const Examples small = ReadExamples(h.ArtifactOf(r, "small", "examples"));
   EXPECT_EQ(small.format, "xnli");
   EXPECT_EQ(small.task, TaskType::kPairClassification);
   EXPECT_EQ(small.examples.size(), 100u);
   EXPECT_EQ(small.Languages(), (std::vector<std::string>{"de"}));
   EXPECT_EQ(small.labels, (std::vector<std::string>{"contradiction", "entailment", "neutral"}));
-  const Examples full = ReadExamples(ArtifactOf(h, r, "full"));
+  const Examples full = ReadExamples(h.ArtifactOf(r, "full", "examples"));
   EXPECT_EQ(full.examples.size(), 2490u);
   EXPECT_EQ(ExamplesDifference(full, ReadDataset("xnli", xnli)), "");
 
@@ -82,7 +68,7 @@ TEST(DatasetNode, LangPlaceholderReadsOneFilePerLanguageIntoOneArtifact) {
                     "      limit: 7\n");
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Examples x = ReadExamples(ArtifactOf(h, r, "panx_dev"));
+  const Examples x = ReadExamples(h.ArtifactOf(r, "panx_dev", "examples"));
   ASSERT_EQ(x.examples.size(), 21u);
   std::string languages;
   for (const Example& e : x.examples) languages += e.language + " ";
@@ -112,7 +98,7 @@ TEST(DatasetNode, MalformedFileFailsWithFileAndLineAndCachesNothing) {
   h.Write("data/dev-de.tsv", "Ein Hund bellt.\tEin Tier macht Lärm.\tentailment\n");
   CliResult fixed = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
-  EXPECT_EQ(ReadExamples(ArtifactOf(h, fixed, "bad")).examples.at(0).text_b, "Ein Tier macht Lärm.");
+  EXPECT_EQ(ReadExamples(h.ArtifactOf(fixed, "bad", "examples")).examples.at(0).text_b, "Ein Tier macht Lärm.");
 }
 
 TEST(DatasetNode, KeyFollowsTheContentOfEveryFileRead) {
@@ -125,7 +111,7 @@ TEST(DatasetNode, KeyFollowsTheContentOfEveryFileRead) {
                     "    params: {format: tatoeba, path: tatoeba/tatoeba.deu-eng}\n");
   CliResult first = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  const Examples x = ReadExamples(ArtifactOf(h, first, "pairs"));
+  const Examples x = ReadExamples(h.ArtifactOf(first, "pairs", "examples"));
   EXPECT_EQ(x.parallel.source_texts, (std::vector<std::string>{"Hallo.", "Danke."}));
   EXPECT_EQ(x.parallel.gold, (std::vector<std::pair<int64_t, int64_t>>{{0, 0}, {1, 1}}));
 
@@ -136,7 +122,7 @@ TEST(DatasetNode, KeyFollowsTheContentOfEveryFileRead) {
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
   EXPECT_EQ(changed.Statuses()["pairs"], "ran");
   EXPECT_NE(changed.err.find("pairs: file tatoeba/tatoeba.deu-eng.eng changed"), std::string::npos) << changed.err;
-  EXPECT_EQ(ReadExamples(ArtifactOf(h, changed, "pairs")).parallel.target_texts[1], "Thank you.");
+  EXPECT_EQ(ReadExamples(h.ArtifactOf(changed, "pairs", "examples")).parallel.target_texts[1], "Thank you.");
 }
 
 TEST(DatasetNode, LimitKeepsTheFirstSentencesOfParallelData) {
@@ -149,7 +135,7 @@ TEST(DatasetNode, LimitKeepsTheFirstSentencesOfParallelData) {
                     "    params: {format: tatoeba, path: " + tatoeba.string() + ", limit: 25}\n");
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Examples x = ReadExamples(ArtifactOf(h, r, "ara"));
+  const Examples x = ReadExamples(h.ArtifactOf(r, "ara", "examples"));
   const Examples all = ReadDataset("tatoeba", tatoeba);
   EXPECT_EQ(x.parallel.source_language, "ar");
   EXPECT_EQ(x.parallel.source_texts, std::vector<std::string>(all.parallel.source_texts.begin(),

@@ -20,18 +20,6 @@ namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
-fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
-  const nlohmann::json run = r.Json();  // iterate a local: a temporary's parts would dangle
-  for (const auto& n : run["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
 // The metrics column `metric` by language.
 std::map<std::string, double> MetricsOf(const fs::path& artifact, const std::string& metric) {
   H5File f(artifact, H5File::Mode::kReadOnly);
@@ -83,7 +71,7 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
           "    params: {batch_size: 64, device: cpu}\n");
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const std::map<std::string, double> accuracy = MetricsOf(ArtifactOf(h, r, "eval", "metrics"), "accuracy");
+  const std::map<std::string, double> accuracy = MetricsOf(h.ArtifactOf(r, "eval", "metrics"), "accuracy");
   ASSERT_EQ(accuracy.size(), 5u) << "de, en, fr, zh and avg";
   double sum = 0;
   for (const char* language : {"de", "en", "fr", "zh"}) {
@@ -95,7 +83,7 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   }
   EXPECT_NEAR(accuracy.at("avg"), sum / 4, 1e-9);
 
-  H5File predictions(ArtifactOf(h, r, "eval", "predictions"), H5File::Mode::kReadOnly);
+  H5File predictions(h.ArtifactOf(r, "eval", "predictions"), H5File::Mode::kReadOnly);
   EXPECT_EQ(predictions.GetStringAttribute("/", "kind"), "predictions");
   const std::vector<std::string> predicted = predictions.ReadStrings("/prediction");
   EXPECT_EQ(predicted.size(), 600u);
@@ -168,7 +156,7 @@ TEST(EvalNodes, TaggingAndQaScorePerLanguage) {
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   for (const auto& [node, metric] : {std::pair{"ner_eval", "f1"}, std::pair{"qa_eval", "f1"}, std::pair{"qa_eval", "exact_match"}}) {
-    const std::map<std::string, double> scores = MetricsOf(ArtifactOf(h, r, node, "metrics"), metric);
+    const std::map<std::string, double> scores = MetricsOf(h.ArtifactOf(r, node, "metrics"), metric);
     ASSERT_EQ(scores.size(), 3u) << node << ": en, de and avg";
     for (const auto& [language, value] : scores) {
       EXPECT_GE(value, 0.0) << node << " " << language;
@@ -184,11 +172,11 @@ TEST(EvalNodes, TatoebaAccuracyOnRealSentences) {
   h.Write("p.yaml", RetrievePipeline("tatoeba", (deu.parent_path() / "tatoeba.deu-eng").string(), 300, "tatoeba", false));
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const std::map<std::string, double> accuracy = MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "accuracy");
+  const std::map<std::string, double> accuracy = MetricsOf(h.ArtifactOf(r, "ret", "metrics"), "accuracy");
   ASSERT_EQ(accuracy.size(), 2u);
   EXPECT_GE(accuracy.at("de"), 0.0);
   EXPECT_LE(accuracy.at("de"), 100.0);
-  H5File predictions(ArtifactOf(h, r, "ret", "predictions"), H5File::Mode::kReadOnly);
+  H5File predictions(h.ArtifactOf(r, "ret", "predictions"), H5File::Mode::kReadOnly);
   EXPECT_EQ(predictions.ReadStrings("/target_id").size(), 300u);
 }
 
@@ -210,7 +198,7 @@ TEST(EvalNodes, TatoebaWithIdenticalSidesIsExact) {
   h.Write("p.yaml", RetrievePipeline("tatoeba", (h.dir() / "tatoeba.deu-eng").string(), 0, "tatoeba", false));
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "accuracy").at("de"), 100.0);
+  EXPECT_EQ(MetricsOf(h.ArtifactOf(r, "ret", "metrics"), "accuracy").at("de"), 100.0);
 }
 
 TEST(EvalNodes, BuccMiningOnRealSentences) {
@@ -219,7 +207,7 @@ TEST(EvalNodes, BuccMiningOnRealSentences) {
   h.Write("p.yaml", RetrievePipeline("bucc2018", (zh.parent_path() / "zh-en.dev").string(), 2000, "bucc", true, 4000));
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  const fs::path metrics = ArtifactOf(h, r, "ret", "metrics");
+  const fs::path metrics = h.ArtifactOf(r, "ret", "metrics");
   for (const char* m : {"f1", "precision", "recall"}) {
     const double v = MetricsOf(metrics, m).at("zh");
     EXPECT_GE(v, 0.0) << m;
@@ -253,7 +241,7 @@ TEST(EvalNodes, BuccWithIdenticalPairsIsExact) {
   h.Write("p.yaml", RetrievePipeline("bucc2018", (h.dir() / "zh-en.dev").string(), 0, "bucc", true));
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_EQ(MetricsOf(ArtifactOf(h, r, "ret", "metrics"), "f1").at("zh"), 100.0);
+  EXPECT_EQ(MetricsOf(h.ArtifactOf(r, "ret", "metrics"), "f1").at("zh"), 100.0);
 }
 
 }  // namespace

@@ -14,18 +14,6 @@ namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
-fs::path EntryOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
-  const nlohmann::json json = r.Json();
-  for (const auto& n : json["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
 TEST(FilesInput, DatasetReadsItsPathInsideTheBundleAndFollowsItsContent) {
   CliHarness h("files_input");
   h.Write("glue/sst/de.tsv", "sentence\tlabel\nein guter Film\t1\nlangweilig\t0\n");
@@ -38,7 +26,7 @@ nodes:
 )");
   CliResult first = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  const Examples pairs = ReadExamples(EntryOf(h, first, "pairs", "examples"));
+  const Examples pairs = ReadExamples(h.ArtifactOf(first, "pairs", "examples"));
   ASSERT_EQ(pairs.task, TaskType::kParallelSentences);
   EXPECT_EQ(pairs.parallel.source_language, "de");
   EXPECT_EQ(pairs.parallel.source_texts, (std::vector<std::string>{"ein guter Film", "langweilig"}));
@@ -51,7 +39,7 @@ nodes:
   ASSERT_EQ(second.exit_code, 0) << second.err;
   EXPECT_EQ(second.Statuses()["bundle"], "ran");
   EXPECT_EQ(second.Statuses()["both"], "ran");
-  EXPECT_EQ(ReadExamples(EntryOf(h, second, "pairs", "examples")).parallel.target_texts[0], "a fine film");
+  EXPECT_EQ(ReadExamples(h.ArtifactOf(second, "pairs", "examples")).parallel.target_texts[0], "a fine film");
 }
 
 TEST(FilesInput, APathOutsideTheBundleOrAFileInTwoBundlesIsAnError) {

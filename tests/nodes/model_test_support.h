@@ -35,7 +35,7 @@ inline std::filesystem::path EntryOf(const CliHarness& h, const CliResult& r, co
 // The artifact of `node`'s output `port` after the --json run `r`.
 inline std::filesystem::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node,
                                         const std::string& port) {
-  return EntryOf(h, r, node) / (port + ".h5");
+  return h.ArtifactOf(r, node, port);
 }
 
 // Every /model/<tensor> of a model artifact, as raw bytes.

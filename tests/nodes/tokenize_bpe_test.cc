@@ -20,18 +20,6 @@ namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
-fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
-  const nlohmann::json json = r.Json();
-  for (const auto& n : json["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
 std::vector<int32_t> Row(const TokenFeatures& f, const std::vector<int32_t>& column, size_t row) {
   return std::vector<int32_t>(column.begin() + f.offsets[row], column.begin() + f.offsets[row + 1]);
 }
@@ -64,7 +52,7 @@ TEST(TokenizeBpe, PairsAndTagsWithARobertaStyleTokenizer) {
   const CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
 
-  const fs::path tokenizer = ArtifactOf(h, r, "roberta", "tokenizer");
+  const fs::path tokenizer = h.ArtifactOf(r, "roberta", "tokenizer");
   H5File file(tokenizer, H5File::Mode::kReadOnly);
   EXPECT_EQ(file.GetStringAttribute("/", "format"), "bpe");
   EXPECT_EQ(file.GetStringAttribute("/", "id_layout"), "vocab_json");
@@ -76,7 +64,7 @@ TEST(TokenizeBpe, PairsAndTagsWithARobertaStyleTokenizer) {
   EXPECT_EQ(artifact.merges, testing::TestMergesTxt());
 
   // Pairs as RoBERTa: <s> A </s></s> B </s>.
-  const TokenDataset pairs = ReadTokenDataset(ArtifactOf(h, r, "pair_tokens", "tokens"));
+  const TokenDataset pairs = ReadTokenDataset(h.ArtifactOf(r, "pair_tokens", "tokens"));
   ASSERT_EQ(pairs.features.example_index.size(), 2u);
   EXPECT_EQ(Row(pairs.features, pairs.features.input_ids, 0), (Ids{0, 270, 265, 267, 50, 2, 2, 120, 261, 274, 2}));
   EXPECT_EQ(Row(pairs.features, pairs.features.input_ids, 1), (Ids{0, 271, 2, 2, 103, 101, 106, 272, 2}));
@@ -89,7 +77,7 @@ TEST(TokenizeBpe, PairsAndTagsWithARobertaStyleTokenizer) {
   EXPECT_EQ(pairs.info.pad_id, 1);
 
   // Every word with a space before it: "The" -> "Ġ" "The", whose label sits on "Ġ".
-  const TokenDataset tags = ReadTokenDataset(ArtifactOf(h, r, "tag_tokens", "tokens"));
+  const TokenDataset tags = ReadTokenDataset(h.ArtifactOf(r, "tag_tokens", "tokens"));
   ASSERT_EQ(tags.features.example_index.size(), 2u);
   const TokenFeatures& f = tags.features;
   const auto tag = [&](const std::string& t) {

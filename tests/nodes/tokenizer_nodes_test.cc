@@ -31,18 +31,6 @@ namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
-fs::path ArtifactOf(const CliHarness& h, const CliResult& r, const std::string& node, const std::string& port) {
-  const nlohmann::json json = r.Json();
-  for (const auto& n : json["nodes"]) {
-    if (n["name"] == node) {
-      const std::string key = n["key"];
-      return h.cache() / "entries" / key.substr(0, 2) / key / (port + ".h5");
-    }
-  }
-  ADD_FAILURE() << "no node " << node << " in " << r.out;
-  return {};
-}
-
 // The "end" event of `node` in the run log of a --json run (cost, peak_rss_bytes, ...).
 nlohmann::json EndEvent(const CliHarness& h, const CliResult& r, const std::string& node) {
   const fs::path log = h.dir() / r.Json()["run_log"].get<std::string>();
@@ -97,15 +85,15 @@ TEST(TokenizerNodes, DatasetTokenizerTokenizePipeline) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"panx", "ran"}, {"spm", "ran"}, {"tok", "ran"}}));
 
-  const TokenizerArtifact tokenizer = ReadTokenizerArtifact(ArtifactOf(h, r, "spm", "tokenizer"));
+  const TokenizerArtifact tokenizer = ReadTokenizerArtifact(h.ArtifactOf(r, "spm", "tokenizer"));
   EXPECT_EQ(tokenizer.model_proto, ReadBytes(model));
   EXPECT_EQ(tokenizer.model_type, "bpe");
   EXPECT_EQ(tokenizer.id_layout, IdLayout::kFairseq);
 
   // The artifact holds what the library builds from the same examples and model.
-  const TokenDataset tokens = ReadTokenDataset(ArtifactOf(h, r, "tok", "tokens"));
-  const Examples examples = ReadExamples(ArtifactOf(h, r, "panx", "examples"));
-  const auto loaded = LoadTokenizer(ArtifactOf(h, r, "spm", "tokenizer"));
+  const TokenDataset tokens = ReadTokenDataset(h.ArtifactOf(r, "tok", "tokens"));
+  const Examples examples = ReadExamples(h.ArtifactOf(r, "panx", "examples"));
+  const auto loaded = LoadTokenizer(h.ArtifactOf(r, "spm", "tokenizer"));
   const Tokenizer& spm = *loaded;
   TokenizeOptions options;
   options.max_length = 24;
@@ -133,7 +121,7 @@ TEST(TokenizerNodes, DatasetTokenizerTokenizePipeline) {
   ASSERT_EQ(changed.exit_code, 0) << changed.err;
   EXPECT_EQ(changed.Statuses(), (std::map<std::string, std::string>{{"panx", "cached"}, {"spm", "ran"}, {"tok", "ran"}}));
   EXPECT_NE(changed.err.find("spm: file models/spm.model changed"), std::string::npos) << changed.err;
-  EXPECT_EQ(ReadTokenDataset(ArtifactOf(h, changed, "tok", "tokens")).info.vocab_size, 8002);
+  EXPECT_EQ(ReadTokenDataset(h.ArtifactOf(changed, "tok", "tokens")).info.vocab_size, 8002);
 }
 
 TEST(TokenizerNodes, TokenizerNodeRejectsAFileThatIsNoModel) {
@@ -179,8 +167,8 @@ TEST(TokenizerNodes, TrainTokenizerIsDeterministicAndUsesTheFairseqLayout) {
   ASSERT_EQ(a.exit_code, 0) << a.err;
   CliResult b = second.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(b.exit_code, 0) << b.err;
-  const TokenizerArtifact x = ReadTokenizerArtifact(ArtifactOf(first, a, "spm", "tokenizer"));
-  const TokenizerArtifact y = ReadTokenizerArtifact(ArtifactOf(second, b, "spm", "tokenizer"));
+  const TokenizerArtifact x = ReadTokenizerArtifact(first.ArtifactOf(a, "spm", "tokenizer"));
+  const TokenizerArtifact y = ReadTokenizerArtifact(second.ArtifactOf(b, "spm", "tokenizer"));
   EXPECT_EQ(x.model_proto, y.model_proto);
   EXPECT_EQ(x.model_type, "unigram");
   EXPECT_EQ(SentencePieceModelType(x.model_proto), "unigram");
@@ -204,14 +192,14 @@ TEST(TokenizerNodes, TrainTokenizerIsDeterministicAndUsesTheFairseqLayout) {
   }
   EXPECT_EQ(drawn, 2000u);
 
-  const auto loaded = LoadTokenizer(ArtifactOf(first, a, "spm", "tokenizer"));
+  const auto loaded = LoadTokenizer(first.ArtifactOf(a, "spm", "tokenizer"));
   const Tokenizer& model = *loaded;
   EXPECT_EQ(model.VocabSize(), 802);
   const std::vector<std::string> specials = {"<s>", "<pad>", "</s>", "<unk>"};
   for (int32_t id = 0; id < 4; ++id) EXPECT_EQ(*model.IdToPiece(id), specials[id]);
   EXPECT_EQ(*model.IdToPiece(801), "<mask>");
   EXPECT_EQ(model.PieceToId("<mask>"), 801);
-  H5File h5(ArtifactOf(first, a, "spm", "tokenizer"), H5File::Mode::kReadOnly);
+  H5File h5(first.ArtifactOf(a, "spm", "tokenizer"), H5File::Mode::kReadOnly);
   EXPECT_EQ(h5.GetStringAttribute("/", "kind"), "tokenizer");
   EXPECT_EQ(h5.GetStringAttribute("/", "id_layout"), "fairseq");
   EXPECT_EQ(h5.GetIntAttribute("/", "vocab_size"), 802);
@@ -224,7 +212,7 @@ TEST(TokenizerNodes, TrainTokenizerIsDeterministicAndUsesTheFairseqLayout) {
 
   CliResult reseeded = first.Run({"run", "p.yaml", "--json", "--set", "spm.params.seed=6"});
   ASSERT_EQ(reseeded.exit_code, 0) << reseeded.err;
-  EXPECT_NE(ReadTokenizerArtifact(ArtifactOf(first, reseeded, "spm", "tokenizer")).model_proto, x.model_proto);
+  EXPECT_NE(ReadTokenizerArtifact(first.ArtifactOf(reseeded, "spm", "tokenizer")).model_proto, x.model_proto);
 }
 
 // Peak RSS of a process that runs only a tokenize node (its inputs are cached). XQuAD with a tiny
@@ -271,7 +259,7 @@ TEST(TokenizerNodes, TokenizeMemoryStaysFlatWhenTheOutputGrows) {
     EXPECT_EQ(r.exit_code, 0) << r.out;
     EXPECT_EQ(r.Statuses()[node], "ran");
     return Measured{EndEvent(h, r, node)["peak_rss_bytes"].get<double>(),
-                    static_cast<double>(fs::file_size(ArtifactOf(h, r, node, "tokens")))};
+                    static_cast<double>(fs::file_size(h.ArtifactOf(r, node, "tokens")))};
   };
   const Measured small = measure("tok_small"), large = measure("tok_large"), light = measure("tok_large_light");
   const double mib = 1 << 20;

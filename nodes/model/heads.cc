@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "nodes/model/linear_cross_entropy.h"
+
 namespace xstilts {
 namespace {
 
@@ -127,14 +129,25 @@ torch::Tensor MaskedLmHeadImpl::forward(const torch::Tensor& last_hidden_state) 
 TaskOutput MaskedLmHeadImpl::Run(Encoder& encoder, const Batch& batch) {
   TaskOutput out;
   torch::Tensor hidden = encoder->forward(batch.input_ids, batch.attention_mask, batch.token_type_ids).last_hidden_state;
-  if (logits_for_labels_only && batch.labels.defined()) {
-    torch::Tensor labelled = batch.labels.ne(kIgnoreLabel);
-    out.logits = forward(hidden.index({labelled}));
-    out.loss = CrossEntropy(out.logits, batch.labels.masked_select(labelled));
+  if (!batch.labels.defined()) {
+    out.logits = forward(hidden);
     return out;
   }
-  out.logits = forward(hidden);
-  if (batch.labels.defined()) out.loss = CrossEntropy(out.logits, batch.labels);
+  torch::Tensor rows = hidden.reshape({-1, hidden.size(-1)});
+  torch::Tensor labels = batch.labels.reshape({-1});
+  if (logits_for_labels_only) {
+    const torch::Tensor labelled = labels.ne(kIgnoreLabel);
+    rows = rows.index({labelled});
+    labels = labels.masked_select(labelled);
+  }
+  const torch::Tensor x = layer_norm(torch::gelu(dense(rows)));
+  if (torch::GradMode::is_enabled() && CanFuseLinearCrossEntropy(x, decoder_weight)) {
+    out.loss = LinearCrossEntropy(x, decoder_weight, bias, labels);
+    return out;
+  }
+  out.logits = torch::linear(x, decoder_weight, bias);
+  out.loss = CrossEntropy(out.logits, labels);
+  if (!logits_for_labels_only) out.logits = out.logits.view({hidden.size(0), hidden.size(1), -1});
   return out;
 }
 

@@ -95,10 +95,12 @@ class MaskedLmHeadImpl : public TaskHeadImpl {
  public:
   MaskedLmHeadImpl(const EncoderConfig& config, torch::Tensor word_embedding_weight);
   torch::Tensor forward(const torch::Tensor& last_hidden_state);  // -> [B, S, vocab]
-  // With labels and logits_for_labels_only (the default), logits are computed only at the
-  // labelled positions, TaskOutput::logits is then [N labelled, vocab], as fairseq's RoBERTa
-  // trains: same loss and gradients, ~1/0.15 less decoder and softmax work. Without labels, or
-  // with the flag off, logits are [B, S, vocab] as Hugging Face computes them.
+  // Without labels: logits [B, S, vocab], as Hugging Face computes them. With labels, the loss
+  // is taken at the labelled positions only when logits_for_labels_only (the default, as
+  // fairseq's RoBERTa trains: same loss and gradients, ~1/0.15 less output-layer work), else at
+  // every position. When gradients are recorded on CPU float32, the output layer and the cross
+  // entropy run fused (LinearCrossEntropy) and TaskOutput::logits stays undefined; otherwise it is
+  // [N labelled, vocab] or [B, S, vocab].
   TaskOutput Run(Encoder& encoder, const Batch& batch) override;
   bool logits_for_labels_only = true;
   torch::nn::Linear dense{nullptr};

@@ -77,6 +77,8 @@ void CheckHead(TaskKind kind, const Batch& batch, std::vector<int64_t> logits_sh
   if (kind == TaskKind::kQuestionAnswering) {
     EXPECT_EQ(out.start_logits.sizes(), at::IntArrayRef(logits_shape));
     EXPECT_EQ(out.end_logits.sizes(), at::IntArrayRef(logits_shape));
+  } else if (logits_shape.empty()) {
+    EXPECT_FALSE(out.logits.defined());  // the fused output layer and loss hold no logits
   } else {
     EXPECT_EQ(out.logits.sizes(), at::IntArrayRef(logits_shape));
   }
@@ -114,7 +116,10 @@ TEST(Heads, ShapesAndGradientsOfEveryHead) {
   Batch mlm = batch;
   mlm.labels = torch::full({4, 8}, kIgnoreLabel, torch::kLong);
   mlm.labels.select(1, 3).copy_(batch.input_ids.select(1, 3));
-  CheckHead(TaskKind::kMaskedLm, mlm, {4, 50});  // logits at the 4 labelled positions only
+  CheckHead(TaskKind::kMaskedLm, mlm, {});  // trained through LinearCrossEntropy
+  torch::NoGradGuard no_grad;
+  TaskModel model(TinyConfig(), std::vector<TaskSpec>{{"t", TaskKind::kMaskedLm}});
+  EXPECT_EQ(model->forward(mlm).logits.sizes(), at::IntArrayRef({4, 50}));  // the 4 labelled positions only
 }
 
 TEST(Heads, MaskedLmLabelledOnlyLogitsGiveTheSameLossAndGradients) {
@@ -132,10 +137,12 @@ TEST(Heads, MaskedLmLabelledOnlyLogitsGiveTheSameLossAndGradients) {
   };
   auto [sparse, sparse_grad] = run(true);
   auto [full, full_grad] = run(false);
-  EXPECT_EQ(full.logits.sizes(), at::IntArrayRef({3, 9, 50}));
-  EXPECT_EQ(sparse.logits.size(0), batch.labels.ne(kIgnoreLabel).sum().item<int64_t>());
   EXPECT_NEAR(sparse.loss.item<double>(), full.loss.item<double>(), 1e-6);
   EXPECT_TRUE(torch::allclose(sparse_grad, full_grad, 1e-5, 1e-7));
+  torch::NoGradGuard no_grad;  // evaluation: unfused, with the logits
+  TaskOutput evaluated = model->forward(batch);
+  EXPECT_EQ(evaluated.logits.sizes(), at::IntArrayRef({3, 9, 50}));
+  EXPECT_NEAR(evaluated.loss.item<double>(), full.loss.item<double>(), 1e-6);
 }
 
 TEST(Encoder, DropoutIsSeededAndScaled) {

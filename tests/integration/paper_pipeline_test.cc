@@ -75,7 +75,18 @@ TEST(PaperPipeline, FullGridExpandsToEveryNode) {
   EXPECT_EQ(by_type["evaluate"], 7 * 22);
   EXPECT_EQ(by_type["retrieve"], 2 * 22);
   EXPECT_EQ(by_type["report"], 1);
-  EXPECT_EQ(by_type["download"], 7 + 9 + 1 + 1 + 1 + 11 + 1 + 2 + 8 + 72);
+  // 6 model files (XLM-R Large's config.json is in the repository, a `files` node).
+  EXPECT_EQ(by_type["download"], 6 + 9 + 1 + 1 + 1 + 11 + 1 + 2 + 8 + 72);
+  EXPECT_EQ(by_type["files"], 1);
+  // Every download is pinned by a real checksum, none by a placeholder.
+  std::set<std::string> checksums;
+  for (const auto& node : json["nodes"]) {
+    if (node["type"] != "download") continue;
+    const std::string sha = node["params"]["sha256"].get<std::string>();
+    EXPECT_NE(sha, std::string(64, '0')) << node["name"];
+    checksums.insert(sha);
+  }
+  EXPECT_EQ(checksums.size(), static_cast<size_t>(by_type["download"])) << "two downloads share a checksum";
 }
 
 TEST(PaperPipeline, DryRunPlansEveryNodeAndRunsNothing) {

@@ -7,6 +7,7 @@
 
 #include "report/formatting.h"
 #include "report/svg_axis.h"
+#include "report/svg_labels.h"
 #include "report/svg_plots.h"
 
 namespace xstilts {
@@ -14,6 +15,7 @@ namespace {
 
 constexpr double kLeft = 80, kTop = 56, kCellWidth = 96, kCellHeight = 28;
 constexpr int kLegendSteps = 11;
+constexpr int kTitleFontSize = 13;
 const char kEmptyColour[] = "#d9d9d9";
 
 struct Rgb {
@@ -61,7 +63,10 @@ std::string RenderGainHeatMapSvg(const Study& study, const std::string& model) {
   if (scale == 0) scale = 1;  // all gains zero (or none): every cell white
 
   const double grid_bottom = kTop + kCellHeight * languages.size();
-  const double width = std::max(kLeft + kCellWidth * targets.size() + 20, 360.0);
+  const std::string title = fmt::format("{}: mean gain over {} intermediate tasks (points)", model,
+                                        study.intermediates.size());
+  const double width =
+      std::max({kLeft + kCellWidth * targets.size() + 20, 20 + TextWidth(title, kTitleFontSize), 360.0});
   const double height = grid_bottom + 84;
   std::string svg = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" viewBox="0 0 {0} {1}" )"
@@ -69,9 +74,9 @@ std::string RenderGainHeatMapSvg(const Study& study, const std::string& model) {
       "\n<title>{2}: gain per language and target task</title>\n"
       R"(<rect x="0" y="0" width="{0}" height="{1}" fill="#ffffff"/>)"
       "\n"
-      R"(<text x="10" y="18" font-size="13">{2}: mean gain over {3} intermediate tasks (points)</text>)"
+      R"(<text x="10" y="18" font-size="{3}">{4}</text>)"
       "\n",
-      Px(width), Px(height), EscapeXml(model), study.intermediates.size());
+      Px(width), Px(height), EscapeXml(model), kTitleFontSize, EscapeXml(title));
 
   for (size_t c = 0; c < targets.size(); ++c) {
     svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle">{}</text>)"

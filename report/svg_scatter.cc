@@ -7,6 +7,7 @@
 
 #include "report/formatting.h"
 #include "report/svg_axis.h"
+#include "report/svg_labels.h"
 #include "report/svg_plots.h"
 
 namespace xstilts {
@@ -16,6 +17,7 @@ constexpr double kWidth = 760, kHeight = 460;
 constexpr double kLeft = 70, kRight = 590, kTop = 30, kBottom = 400;
 constexpr double kLogSpan = 30;  // beyond this ratio of largest to smallest compute, use a log axis
 constexpr double kZeroGap = 26;  // log axes: pixels between the "0" position and the first decade
+constexpr int kLabelFontSize = 10;
 const char kMultilingualColour[] = "#1f77b4";
 const char kMonolingualColour[] = "#ff7f0e";
 const char kFrontColour[] = "#2ca02c";
@@ -95,18 +97,29 @@ std::string RenderGainScatterSvg(const Study& study) {
     max_y = std::max(max_y, p.gain);
   }
   const bool log = min_positive > 0 && max_x / min_positive > kLogSpan;
+  // The axis counts in the largest unit of PFLOP, TFLOP, GFLOP, MFLOP that keeps the largest
+  // value at 1 or more, so its ticks read 2, 4, 6 rather than 0.000002, 0.000004, 0.000006.
+  const char* unit = "PFLOP";
+  double per_pflop = 1;
+  for (const char* smaller : {"TFLOP", "GFLOP", "MFLOP"}) {
+    if (max_x * per_pflop >= 1 || max_x <= 0) break;
+    unit = smaller;
+    per_pflop *= 1000;
+  }
+  min_positive *= per_pflop;
+  max_x *= per_pflop;
   const double zero_pixel = kLeft + 12;
   // Margins keep the extreme points (and their labels) off the frame.
   const double y_pad = 0.08 * (max_y - min_y);
   const Axis x_axis = log ? LogAxis(min_positive / 1.3, max_x * 1.3, has_zero ? kLeft + 12 + kZeroGap : kLeft, kRight)
                           : LinearAxis(0, max_x > 0 ? max_x * 1.08 : 1, kLeft, kRight, 6);
   const Axis y_axis = LinearAxis(min_y < 0 ? min_y - y_pad : 0, max_y > 0 ? max_y + y_pad : 0, kBottom, kTop, 6);
-  auto x_pixel = [&](double pflops) { return log && pflops <= 0 ? zero_pixel : x_axis.Map(pflops); };
+  auto x_pixel = [&](double pflops) { return log && pflops <= 0 ? zero_pixel : x_axis.Map(pflops * per_pflop); };
 
   std::vector<AxisTick> x_ticks = x_axis.ticks;
   if (log && has_zero) x_ticks.insert(x_ticks.begin(), AxisTick{0, "0"});
   for (const AxisTick& tick : x_ticks) {
-    const double x = x_pixel(tick.value);
+    const double x = log && tick.value <= 0 ? zero_pixel : x_axis.Map(tick.value);  // ticks are in `unit`
     svg += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="#e5e5e5"/>)"
                        R"(<text x="{0}" y="{3}" text-anchor="middle">{4}</text>)"
                        "\n",
@@ -122,9 +135,9 @@ std::string RenderGainScatterSvg(const Study& study) {
   svg += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{2}" y2="{1}" stroke="#555" stroke-width="1.2"/>)"
                      "\n",
                      Px(kLeft), Px(y_axis.Map(0)), Px(kRight));
-  svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="12">intermediate training compute (PFLOP{})</text>)"
+  svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="12">intermediate training compute ({}{})</text>)"
                      "\n",
-                     Px((kLeft + kRight) / 2), Px(kBottom + 36), log ? ", log scale" : "");
+                     Px((kLeft + kRight) / 2), Px(kBottom + 36), unit, log ? ", log scale" : "");
   svg += fmt::format(R"svg(<text transform="translate({},{}) rotate(-90)" text-anchor="middle" font-size="12">)svg"
                      "average gain over baseline (points)</text>\n",
                      Px(kLeft - 46), Px((kTop + kBottom) / 2));
@@ -145,16 +158,29 @@ std::string RenderGainScatterSvg(const Study& study) {
                        "\n",
                        Px(x_pixel(points[index].pflops)), Px(y_axis.Map(points[index].gain)), kFrontColour);
   }
-  for (const ScatterPoint& p : points) {
-    const double x = x_pixel(p.pflops), y = y_axis.Map(p.gain);
+  // Labels: the Pareto front's first, then the rest, each where it overlaps nothing if it can.
+  std::vector<size_t> label_order = front;
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (std::find(front.begin(), front.end(), i) == front.end()) label_order.push_back(i);
+  }
+  std::vector<std::pair<double, double>> ordered_anchors;
+  std::vector<double> widths;
+  for (size_t i : label_order) {
+    ordered_anchors.emplace_back(x_pixel(points[i].pflops), y_axis.Map(points[i].gain));
+    widths.push_back(TextWidth(points[i].model + " / " + points[i].intermediate, kLabelFontSize));
+  }
+  const std::vector<PlacedLabel> labels =
+      PlacePointLabels(ordered_anchors, widths, kLabelFontSize, LabelBox{kLeft + 2, kTop + 2, kRight - 2, kBottom - 2});
+  for (size_t k = 0; k < label_order.size(); ++k) {
+    const ScatterPoint& p = points[label_order[k]];
+    const auto [x, y] = ordered_anchors[k];
     const std::string name = EscapeXml(p.model + " / " + p.intermediate);
-    // Labels of points in the right quarter end at the point, so they stay inside the frame.
-    const bool right = x > kRight - (kRight - kLeft) / 4;
     svg += fmt::format("<g class=\"point\"><title>{}: {} PFLOP, {} points</title>{}</g>"
-                       R"(<text x="{}" y="{}" font-size="10" fill="#333"{}>{}</text>)"
+                       R"(<text x="{}" y="{}" font-size="{}" fill="#333"{}>{}</text>)"
                        "\n",
                        name, FormatQuantity(p.pflops), FormatSigned(p.gain, 2), Marker(p.group, x, y),
-                       Px(right ? x - 8 : x + 8), Px(y - 7), right ? " text-anchor=\"end\"" : "", name);
+                       Px(labels[k].x), Px(labels[k].y), kLabelFontSize,
+                       labels[k].anchor_end ? " text-anchor=\"end\"" : "", name);
   }
 
   const double legend_x = kRight + 18;

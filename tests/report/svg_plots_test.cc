@@ -1,3 +1,4 @@
+#include "report/svg_labels.h"
 #include "report/svg_plots.h"
 
 #include <gtest/gtest.h>
@@ -76,6 +77,15 @@ TEST(GainScatter, LogAxisWhenComputeSpansDecadesAndZeroGetsItsOwnTick) {
   EXPECT_EQ(CountOccurrences(svg, "<g class=\"point\">"), 4u);
 }
 
+TEST(GainScatter, SmallComputeIsCountedInASmallerUnit) {
+  Study study = MakeTestStudy();
+  for (auto& [key, compute] : study.intermediate_compute) compute.flops *= 1e-6;  // 0.25 .. 2 GFLOP
+  const std::string svg = RenderGainScatterSvg(study);
+  EXPECT_NE(svg.find("intermediate training compute (GFLOP)</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">1.5</text>"), std::string::npos);  // the same ticks as in PFLOP above
+  EXPECT_NE(svg.find("<title>roberta / mnli: 5.00e-07 PFLOP"), std::string::npos) << svg;  // tooltips stay in PFLOP
+}
+
 TEST(GainScatter, SinglePointWithZeroComputeAndGain) {
   Study study = MakeTestStudy();
   study.intermediates = {"mnli"};
@@ -126,6 +136,17 @@ TEST(GainHeatMap, EscapesNamesAndIsDeterministic) {
   EXPECT_NE(svg.find("<title>&lt;b&gt;&amp; / xnli / de: +2.0</title>"), std::string::npos);
   EXPECT_EQ(svg.find("<b>"), std::string::npos);
   EXPECT_EQ(svg, RenderGainHeatMapSvg(study, "<b>&"));
+}
+
+TEST(GainHeatMap, ALongModelNameWidensThePictureToFitTheTitle) {
+  Study study = MakeTestStudy();
+  const std::string name = "xlm-roberta-large-with-a-long-checkpoint-name";
+  RenameModel(study, "xlmr", name);
+  const std::string svg = RenderGainHeatMapSvg(study, name);
+  const std::string::size_type at = svg.find("width=\"");
+  ASSERT_NE(at, std::string::npos);
+  const double width = std::stod(svg.substr(at + 7));
+  EXPECT_GE(width, TextWidth(name + ": mean gain over 2 intermediate tasks (points)", 13) + 10);
 }
 
 }  // namespace

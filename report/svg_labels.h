@@ -23,9 +23,9 @@ struct PlacedLabel {
 
 // Places one label per point (`points[i]` is the marker's centre, `widths[i]` its label's width):
 // each label takes the first of four spots (above right, below right, above left, below left)
-// that stays inside `frame` and overlaps no marker and no label placed before it; when every spot
-// is taken, the one with the least overlap. Points are served in order, so callers list the most
-// important first. Deterministic.
+// that stays inside `frame` and overlaps no marker and no label placed before it. Otherwise a spot
+// inside the frame beats any outside it, and among those the least overlap wins (the first on a
+// tie). Points are served in order, so callers list the most important first. Deterministic.
 std::vector<PlacedLabel> PlacePointLabels(const std::vector<std::pair<double, double>>& points,
                                           const std::vector<double>& widths, double font_size,
                                           const LabelBox& frame);

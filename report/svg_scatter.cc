@@ -175,10 +175,10 @@ std::string RenderGainScatterSvg(const Study& study) {
     const ScatterPoint& p = points[label_order[k]];
     const auto [x, y] = ordered_anchors[k];
     const std::string name = EscapeXml(p.model + " / " + p.intermediate);
-    svg += fmt::format("<g class=\"point\"><title>{}: {} PFLOP, {} points</title>{}</g>"
+    svg += fmt::format("<g class=\"point\"><title>{}: {} {}, {} points</title>{}</g>"
                        R"(<text x="{}" y="{}" font-size="{}" fill="#333"{}>{}</text>)"
                        "\n",
-                       name, FormatQuantity(p.pflops), FormatSigned(p.gain, 2), Marker(p.group, x, y),
+                       name, FormatQuantity(p.pflops * per_pflop), unit, FormatSigned(p.gain, 2), Marker(p.group, x, y),
                        Px(labels[k].x), Px(labels[k].y), kLabelFontSize,
                        labels[k].anchor_end ? " text-anchor=\"end\"" : "", name);
   }

@@ -30,7 +30,7 @@ const char* TaskKindName(TaskKind kind);
 
 struct TaskOutput {
   torch::Tensor loss;          // scalar; undefined when the batch has no labels
-  torch::Tensor logits;        // [B, L], [B, S, L], [B, C] or [B, S, V]
+  torch::Tensor logits;        // [B, L], [B, S, L], [B, C], [B, S, V] or [N labelled, V]; MLM: see MaskedLmHeadImpl
   torch::Tensor start_logits;  // [B, S] question answering only
   torch::Tensor end_logits;
 };
@@ -96,11 +96,12 @@ class MaskedLmHeadImpl : public TaskHeadImpl {
   MaskedLmHeadImpl(const EncoderConfig& config, torch::Tensor word_embedding_weight);
   torch::Tensor forward(const torch::Tensor& last_hidden_state);  // -> [B, S, vocab]
   // Without labels: logits [B, S, vocab], as Hugging Face computes them. With labels, the loss
-  // is taken at the labelled positions only when logits_for_labels_only (the default, as
-  // fairseq's RoBERTa trains: same loss and gradients, ~1/0.15 less output-layer work), else at
-  // every position. When gradients are recorded on CPU float32, the output layer and the cross
-  // entropy run fused (LinearCrossEntropy) and TaskOutput::logits stays undefined; otherwise it is
-  // [N labelled, vocab] or [B, S, vocab].
+  // is the mean over the labelled positions either way; logits_for_labels_only (the default, as
+  // fairseq's RoBERTa trains) computes logits only there (the same loss and gradients with
+  // ~1/0.15 less output-layer work), otherwise at every position. When torch::GradMode is
+  // enabled and the tensors are CPU float32, the output layer and the cross entropy run fused
+  // (LinearCrossEntropy) and TaskOutput::logits stays undefined; otherwise (evaluation under
+  // NoGradGuard, CUDA) it is [N labelled, vocab] or [B, S, vocab].
   TaskOutput Run(Encoder& encoder, const Batch& batch) override;
   bool logits_for_labels_only = true;
   torch::nn::Linear dense{nullptr};

@@ -179,6 +179,14 @@ Result<LoadReport> LoadEncoderWeights(Encoder& encoder, const NamedTensors& tens
   for (const std::string& name : report->missing) {
     if (!StartsWith(name, "pooler.")) errors.push_back(source + ": missing tensor '" + prefix + name + "'");
   }
+  // An embedding or layer tensor the model has no place for means the config describes another
+  // model (e.g. fewer layers): loading the rest would silently drop part of the checkpoint.
+  for (const std::string& name : report->unused) {
+    if (StartsWith(name, "embeddings.") || StartsWith(name, "encoder.")) {
+      errors.push_back(source + ": tensor '" + prefix + name + "' has no place in the model (" +
+                       std::to_string(encoder->config().num_hidden_layers) + " layers in the config)");
+    }
+  }
   if (!errors.empty()) {
     std::string message;
     for (const std::string& e : errors) message += (message.empty() ? "" : "\n") + e;

@@ -60,6 +60,8 @@ Result<LoadReport> LoadIntoModule(torch::nn::Module& module, const NamedTensors&
 // Loads only the encoder from any checkpoint holding one: names under `roberta.` (TaskModel,
 // Hugging Face *For* models) or bare encoder names; heads and everything else are dropped and
 // listed in LoadReport::unused. A pooler absent from the checkpoint keeps its fresh weights.
+// Errors (kCorrupt, one line per tensor): a missing encoder tensor, a wrong shape or dtype, and an
+// embedding or layer tensor the configured encoder has no place for (a config with too few layers).
 Result<LoadReport> LoadEncoderWeights(Encoder& encoder, const NamedTensors& tensors, const std::string& source);
 
 struct HfCheckpoint {

@@ -28,7 +28,7 @@ const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines
 
 // The node count of pipelines/xstilts.yaml, by hand from its blocks
 // (M = 2 models, S = 11 stages: pretrained + 9 intermediate tasks + mixture; M x S = 22):
-//   models:        7 downloads + 2 import_hf + 2 tokenizers                                    = 11
+//   models:        6 downloads + 1 files + 2 import_hf + 2 tokenizers                          = 11
 //   intermediate:  9 downloads + 1 ANLI concatenation + 9 datasets + 9x2 tokenize
 //                  + 9x2 train + 2 mixtures                                                    = 57
 //   XNLI:          1 download + 2 datasets + 3x2 tokenize + 22 train + 22 evaluate              = 53

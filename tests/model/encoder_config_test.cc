@@ -47,6 +47,21 @@ TEST(EncoderConfig, ParsesXlmRobertaBase) {
   EXPECT_EQ(config->EncoderParameterCount(false), 277453056);
 }
 
+// pipelines/xstilts.yaml imports XLM-R Large with this config from the repository.
+TEST(EncoderConfig, TheRepositoryConfigOfXlmRobertaLargeIsValid) {
+  auto config = ReadEncoderConfig(std::string(XSTILTS_SOURCE_DIR) + "/pipelines/hf/xlm-roberta-large/config.json");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->model_type, "xlm-roberta");
+  EXPECT_EQ(config->num_hidden_layers, 24);
+  EXPECT_EQ(config->hidden_size, 1024);
+  EXPECT_EQ(config->num_attention_heads, 16);
+  EXPECT_EQ(config->intermediate_size, 4096);
+  EXPECT_EQ(config->MaxSequenceLength(), 512);
+  // By hand: embeddings (250,002 + 514 + 1) x 1,024 + LayerNorm 2,048 = 256,531,456, plus
+  // 24 layers x 12,596,224 = 302,309,376: the "560M" of XLM-R Large.
+  EXPECT_EQ(config->EncoderParameterCount(false), 558840832);
+}
+
 TEST(EncoderConfig, RoundTripsUnknownKeys) {
   auto config = EncoderConfigFromJson(std::string(kXlmrBase), "config.json");
   ASSERT_TRUE(config.ok());

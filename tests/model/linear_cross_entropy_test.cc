@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "nodes/model/batch.h"
 
 namespace xstilts {
@@ -41,7 +43,7 @@ LossAndGrads Reference(const Operands& o) {
 }
 
 void ExpectClose(const LossAndGrads& a, const LossAndGrads& b) {
-  EXPECT_NEAR(a.loss.item<double>(), b.loss.item<double>(), 1e-5);
+  EXPECT_NEAR(a.loss.item<double>(), b.loss.item<double>(), 1e-5 + 1e-6 * std::fabs(b.loss.item<double>()));
   EXPECT_TRUE(torch::allclose(a.x, b.x, 1e-4, 1e-6)) << (a.x - b.x).abs().max();
   EXPECT_TRUE(torch::allclose(a.weight, b.weight, 1e-4, 1e-6)) << (a.weight - b.weight).abs().max();
   EXPECT_TRUE(torch::allclose(a.bias, b.bias, 1e-4, 1e-6)) << (a.bias - b.bias).abs().max();
@@ -92,12 +94,54 @@ TEST(LinearCrossEntropy, WithoutGradientsGivesTheLossOnly) {
   EXPECT_NEAR(loss.item<double>(), expected, 1e-5);
 }
 
-TEST(LinearCrossEntropy, RejectsMismatchedShapesAndNonCpuFloat) {
+TEST(LinearCrossEntropy, RejectsMismatchedShapesNonCpuFloatAndBadLabels) {
   const Operands o = RandomOperands(6, 8, 10, 0.5, 6);
   EXPECT_THROW(LinearCrossEntropy(o.x, o.weight.slice(1, 0, 4), o.bias, o.labels), c10::Error);
   EXPECT_THROW(LinearCrossEntropy(o.x, o.weight, o.bias.slice(0, 0, 5), o.labels), c10::Error);
   EXPECT_THROW(LinearCrossEntropy(o.x, o.weight, o.bias, o.labels.slice(0, 0, 3)), c10::Error);
   EXPECT_FALSE(CanFuseLinearCrossEntropy(o.x.to(torch::kDouble), o.weight));
+  EXPECT_THROW(LinearCrossEntropy(o.x.to(torch::kDouble), o.weight, o.bias, o.labels), c10::Error);
+  EXPECT_THROW(LinearCrossEntropy(o.x, o.weight, o.bias, o.labels.to(torch::kInt)), c10::Error);
+  for (int64_t bad : {int64_t{-5}, int64_t{10}}) {
+    torch::Tensor labels = o.labels.clone();
+    labels[2] = bad;
+    try {
+      LinearCrossEntropy(o.x, o.weight, o.bias, labels);
+      ADD_FAILURE() << "label " << bad << " accepted";
+    } catch (const c10::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("label " + std::to_string(bad) + " is outside [0, 10)"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+TEST(LinearCrossEntropy, EmptyInputGivesZeroLoss) {
+  const Operands o = RandomOperands(0, 8, 10, 0.5, 7);
+  torch::Tensor loss = LinearCrossEntropy(o.x, o.weight, o.bias, o.labels);
+  EXPECT_EQ(loss.item<double>(), 0.0);
+  loss.backward();
+  EXPECT_EQ(o.weight.grad().abs().sum().item<double>(), 0.0);
+}
+
+TEST(LinearCrossEntropy, FrozenOperandsGetNoGradientAndStridedWeightsWork) {
+  Operands o = RandomOperands(10, 8, 30, 0.5, 8);
+  const LossAndGrads expected = Reference(o);
+  // The weight as the transpose of an [H, V] tensor (not contiguous), and frozen with the bias.
+  const torch::Tensor weight_t = o.weight.detach().t().contiguous().t();
+  ASSERT_FALSE(weight_t.is_contiguous());
+  o.x.mutable_grad() = torch::Tensor();
+  LinearCrossEntropy(o.x, weight_t, o.bias.detach(), o.labels, 3).backward();
+  EXPECT_TRUE(torch::allclose(o.x.grad(), expected.x, 1e-4, 1e-6));
+  EXPECT_FALSE(weight_t.grad().defined());
+}
+
+TEST(LinearCrossEntropy, IsDifferentiableOnceOnly) {
+  const Operands o = RandomOperands(8, 4, 12, 0.5, 9);
+  torch::Tensor loss = LinearCrossEntropy(o.x, o.weight, o.bias, o.labels);
+  EXPECT_THROW(torch::autograd::grad({loss}, {o.x}, {}, /*retain_graph=*/true, /*create_graph=*/true), c10::Error);
+  torch::Tensor again = LinearCrossEntropy(o.x, o.weight, o.bias, o.labels);
+  again.backward({}, /*retain_graph=*/true);
+  EXPECT_THROW(again.backward(), c10::Error);
 }
 
 }  // namespace

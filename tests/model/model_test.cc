@@ -139,6 +139,17 @@ TEST(Heads, MaskedLmLabelledOnlyLogitsGiveTheSameLossAndGradients) {
   auto [full, full_grad] = run(false);
   EXPECT_NEAR(sparse.loss.item<double>(), full.loss.item<double>(), 1e-6);
   EXPECT_TRUE(torch::allclose(sparse_grad, full_grad, 1e-5, 1e-7));
+  // The fused path against the unfused ops on the same head: the same gradient reaches the
+  // word embeddings, which the decoder shares (tied) with the encoder's input.
+  model->zero_grad();
+  torch::Tensor hidden = model->roberta->forward(batch.input_ids, batch.attention_mask, {}).last_hidden_state;
+  torch::Tensor labelled = batch.labels.ne(kIgnoreLabel);
+  torch::Tensor x = head.layer_norm(torch::gelu(head.dense(hidden.index({labelled}))));
+  torch::nn::functional::cross_entropy(torch::linear(x, head.decoder_weight, head.bias),
+                                       batch.labels.masked_select(labelled))
+      .backward();
+  EXPECT_TRUE(torch::allclose(model->roberta->word_embedding_weight().grad(), sparse_grad, 1e-5, 1e-7));
+
   torch::NoGradGuard no_grad;  // evaluation: unfused, with the logits
   TaskOutput evaluated = model->forward(batch);
   EXPECT_EQ(evaluated.logits.sizes(), at::IntArrayRef({3, 9, 50}));
@@ -347,6 +358,14 @@ TEST(ModelWeights, BadCheckpointsNameFileAndTensor) {
             }),
             dir + "/model.safetensors: tensor 'encoder.layer.1.output.dense.weight': shape [16, 16] does not match "
                   "the model's [16, 32]");
+  dir = (std::filesystem::temp_directory_path() / "xstilts_model_extra_layer").string();
+  EXPECT_EQ(ImportErrorAfter("extra_layer", [&](SafetensorsFile& f) {
+              SafetensorsTensor extra = *find(f, "encoder.layer.1.output.dense.bias");
+              extra.name = "encoder.layer.2.output.dense.bias";  // a checkpoint deeper than its config
+              f.tensors.push_back(extra);
+            }),
+            dir + "/model.safetensors: tensor 'encoder.layer.2.output.dense.bias' has no place in the model "
+                  "(2 layers in the config)");
   dir = (std::filesystem::temp_directory_path() / "xstilts_model_dtype").string();
   EXPECT_EQ(ImportErrorAfter("dtype", [&](SafetensorsFile& f) {
               SafetensorsTensor* t = find(f, "embeddings.LayerNorm.bias");

@@ -49,13 +49,21 @@ NodeType MakeExportHfNodeType() {
   NodeType t;
   t.name = "export_hf";
   t.summary = "Writes a model artifact as a Hugging Face checkpoint (config.json + model.safetensors) that "
-              "transformers loads: *ForMaskedLM when the model has a masked-LM head, the bare *Model otherwise.";
-  t.example = R"(hf:
+              "transformers loads: by default *ForMaskedLM when the model has a masked-LM head, the bare *Model "
+              "otherwise; with `task`, that task's head as *ForSequenceClassification, *ForTokenClassification, "
+              "*ForQuestionAnswering, *ForMultipleChoice or *ForMaskedLM.";
+  t.example = R"(xnli_hf:
   type: export_hf
-  inputs: {model: pretrain})";
+  inputs: {model: xnli_train}
+  params: {task: xnli})";
   t.version = 1;
-  t.inputs = {PortSpec{"model", "model", "the model to export; heads other than masked-LM are dropped"}};
+  t.inputs = {PortSpec{"model", "model", "the model to export"}};
   t.outputs = {PortSpec{"hf", "files", "config.json and model.safetensors"}};
+  t.params = {
+      ParamSpec{"task", ParamType::kString, "",
+                "the task whose head to export in its transformers class (classification configs get "
+                "id2label/label2id); empty: the masked-LM head if any, other heads dropped"},
+  };
   t.resources.threads = 1;
   t.run = [](NodeContext& ctx) { RunTorchNode("export_hf", ctx); };
   return t;

@@ -4,7 +4,7 @@
 //   encoder_bench [--threads N] [--python PYTHON] [--quick] [--check-only] [--only tiny|base]
 //
 // Prints, in one run: the measured fp32 matmul peak; a numerics check (the peer loads a model
-// exported by xstilts and reproduces its logits); for the tiny and base configs the tokens/s of
+// exported by xstilts with each kind of head, as its transformers class, and reproduces its logits); for the tiny and base configs the tokens/s of
 // xstilts and of the peer and their ratio; MFU on base = 6 x params x tokens/s / peak.
 // The peer runs as a child process whose training steps alternate with ours one for one, and
 // throughput is taken from the median step, so a shared machine's background load hits both
@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "nodes/model/heads.h"
+#include "nodes/model/hf_task_export.h"
 #include "nodes/model/model_weights.h"
 #include "nodes/model/runtime_env.h"
 #include "nodes/model/trainer.h"
@@ -185,36 +186,42 @@ CppResult TrainCpp(const BenchConfig& b, int threads, bool labelled_only,
   return out;
 }
 
-// Exports a tiny model, lets the peer load it and recompute the logits, returns the max difference.
-double CheckNumerics(const std::string& python, const std::string& script) {
+// Exports a tiny model with a `kind` head in its Hugging Face class, lets the peer load it as that
+// class and recompute the logits; returns the max difference (-1 when the check could not run).
+double CheckNumerics(const std::string& python, const std::string& script, TaskKind kind) {
   const std::string dir = (std::filesystem::temp_directory_path() / "xstilts_bench_numerics").string();
+  std::filesystem::remove_all(dir);
   torch::manual_seed(1);
   EncoderConfig config = ToEncoderConfig({"tiny", 500, 64, 2, 4, 256, 16, 4, 0, 0});
-  TaskModel model(config, std::vector<TaskSpec>{{"mlm", TaskKind::kMaskedLm}});
-  auto& head = dynamic_cast<MaskedLmHeadImpl&>(model->head("mlm"));
+  TaskModel model(config, std::vector<TaskSpec>{{"t", kind, 3}});
   {
     torch::NoGradGuard no_grad;
-    head.bias.normal_();
-    for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 0.05);  // non-trivial LayerNorms
+    for (auto& p : model->parameters()) p.add_(torch::randn_like(p) * 0.05);  // non-trivial LayerNorms and biases
   }
   model->eval();
-  MaskedLmHead head_holder(std::shared_ptr<MaskedLmHeadImpl>(model.ptr(), &head));
-  if (!ExportHfCheckpoint(dir, model->roberta, head_holder).ok()) return -1;
+  if (!ExportHfTaskCheckpoint(dir, model, "t").ok()) return -1;
   torch::Tensor ids = torch::randint(4, 500, {3, 16}, torch::kLong);
   torch::Tensor mask = torch::ones_like(ids);
   ids[1].slice(0, 10).fill_(1);
   mask[1].slice(0, 10).fill_(0);
+  if (kind == TaskKind::kMultipleChoice) {  // 3 questions x 2 choices
+    ids = torch::cat({ids, ids.flip(1)}).view({3, 2, 16});
+    mask = torch::cat({mask, mask}).view({3, 2, 16});
+  }
   torch::NoGradGuard no_grad;
   Batch batch;
+  batch.task = "t";
   batch.input_ids = ids;
   batch.attention_mask = mask;
-  torch::Tensor logits = model->forward(batch).logits;
+  const TaskOutput out = model->forward(batch);
+  const torch::Tensor logits =
+      kind == TaskKind::kQuestionAnswering ? torch::stack({out.start_logits, out.end_logits}, -1) : out.logits;
   if (!SaveTensors({{"input_ids", ids}, {"attention_mask", mask}, {"logits", logits}}, {}, dir + "/inputs.safetensors").ok()) {
     return -1;
   }
-  std::string out = Run(python + " " + script + " check " + dir + " " + dir + "/inputs.safetensors 2>&1");
-  double diff = ParseValue(out, "max_abs_diff");
-  if (diff < 0) std::printf("peer check failed: %s\n", out.c_str());
+  std::string output = Run(python + " " + script + " check " + dir + " " + dir + "/inputs.safetensors 2>&1");
+  double diff = ParseValue(output, "max_abs_diff");
+  if (diff < 0) std::printf("peer check failed (%s): %s\n", TaskKindName(kind), output.c_str());
   std::filesystem::remove_all(dir);
   return diff;
 }
@@ -277,10 +284,17 @@ int Main(int argc, char** argv) {
   // The peak is measured again after the runs and the larger value kept: a busy moment at the
   // start must not inflate the utilization.
   double peak = MatmulPeakFlops();
-  const double diff = CheckNumerics(python, script);
-  std::printf("numerics: peer reproduces xstilts logits, max |diff| = %.2e (%s)\n", diff,
-              diff >= 0 && diff < 1e-4 ? "ok" : "MISMATCH");
-  if (check_only) return diff >= 0 && diff < 1e-4 ? 0 : 1;
+  // Each head exported in its transformers class, reloaded by the peer under those names.
+  bool numerics_ok = true;
+  for (TaskKind kind : {TaskKind::kMaskedLm, TaskKind::kSequenceClassification, TaskKind::kTokenClassification,
+                        TaskKind::kQuestionAnswering, TaskKind::kMultipleChoice}) {
+    const double diff = CheckNumerics(python, script, kind);
+    const bool ok = diff >= 0 && diff < 1e-4;
+    numerics_ok = numerics_ok && ok;
+    std::printf("numerics: peer reproduces xstilts %s logits from the exported checkpoint, max |diff| = %.2e (%s)\n",
+                TaskKindName(kind), diff, ok ? "ok" : "MISMATCH");
+  }
+  if (check_only) return numerics_ok ? 0 : 1;
 
   const std::vector<BenchConfig> configs = {
       {"tiny", 8000, 128, 2, 2, 512, 64, 32, quick ? 4 : 15, 2},

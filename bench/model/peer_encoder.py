@@ -5,7 +5,9 @@ Same architecture and parameter names as Hugging Face's RobertaForMaskedLM, writ
 torch.nn (the machine has no transformers package). Two modes:
 
   check DIR INPUTS   load DIR/config.json + DIR/model.safetensors (parsed here, not with the
-                     safetensors package), run INPUTS' input_ids/attention_mask in eval mode and
+                     safetensors package) as the class its `architectures` names (*ForMaskedLM,
+                     *ForSequenceClassification, *ForTokenClassification, *ForQuestionAnswering,
+                     *ForMultipleChoice), run INPUTS' input_ids/attention_mask in eval mode and
                      print the largest difference to INPUTS' logits (computed by xstilts).
   bench ...          train the masked-LM model on random tokens and print tokens_per_s=...
   serve ...          the same model, one training step per "step" line read on stdin
@@ -182,10 +184,49 @@ class ForMaskedLM(nn.Module):
         return nn.functional.cross_entropy(logits.view(-1, logits.size(-1)), labels.view(-1), ignore_index=-100)
 
 
+class TaskModel(nn.Module):
+    """Hugging Face's Roberta*For<Task> heads on the same encoder, by the names they save."""
+
+    def __init__(self, c, architecture):
+        super().__init__()
+        self.kind = architecture.split("For", 1)[1]
+        h = c["hidden_size"]
+        labels = len(c.get("id2label", {})) or 2
+        self.roberta = Roberta(c)
+        if self.kind == "SequenceClassification":  # RobertaClassificationHead
+            self.classifier = nn.Module()
+            self.classifier.dense = nn.Linear(h, h)
+            self.classifier.out_proj = nn.Linear(h, labels)
+        elif self.kind == "TokenClassification":
+            self.classifier = nn.Linear(h, labels)
+        elif self.kind == "QuestionAnswering":
+            self.qa_outputs = nn.Linear(h, labels)
+        elif self.kind == "MultipleChoice":  # RobertaPooler + classifier
+            self.roberta.pooler = nn.Module()
+            self.roberta.pooler.dense = nn.Linear(h, h)
+            self.classifier = nn.Linear(h, 1)
+        else:
+            raise ValueError(f"unsupported architecture {architecture}")
+
+    def forward(self, input_ids, attention_mask):
+        if self.kind == "MultipleChoice":
+            b, k, s = input_ids.shape
+            x = self.roberta(input_ids.view(-1, s), attention_mask.view(-1, s))
+            pooled = torch.tanh(self.roberta.pooler.dense(x[:, 0]))
+            return self.classifier(pooled).view(b, k)
+        x = self.roberta(input_ids, attention_mask)
+        if self.kind == "SequenceClassification":
+            return self.classifier.out_proj(torch.tanh(self.classifier.dense(x[:, 0])))
+        if self.kind == "TokenClassification":
+            return self.classifier(x)
+        return self.qa_outputs(x)  # [B, S, 2]: start and end logits
+
+
 def check(args):
     with open(f"{args.dir}/config.json") as f:
         config = json.load(f)
-    model = ForMaskedLM(config)
+    architecture = config.get("architectures", ["ForMaskedLM"])[0]
+    model = ForMaskedLM(config) if architecture.endswith("ForMaskedLM") else TaskModel(config, architecture)
     weights = read_safetensors(f"{args.dir}/model.safetensors")
     state = {k: v for k, v in weights.items()}
     missing, unexpected = model.load_state_dict(state, strict=False)

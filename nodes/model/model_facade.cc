@@ -1,6 +1,7 @@
 #include "nodes/model/model_facade.h"
 
 #include "nodes/model/checkpoint_h5.h"
+#include "nodes/model/hf_task_export.h"
 #include "nodes/model/model_weights.h"
 
 namespace xstilts {
@@ -38,11 +39,15 @@ Status ImportHfModel(const std::string& hf_dir, const std::string& artifact_path
   return SaveModelArtifact(artifact_path, *model);
 }
 
-Status ExportHfModel(const std::string& artifact_path, const std::string& hf_dir) {
+Status ExportHfModel(const std::string& artifact_path, const std::string& hf_dir, const std::string& task) {
   auto artifact = LoadModelArtifact(artifact_path);
   if (!artifact.ok()) return artifact.status();
   auto model = TaskModelFromArtifact(*artifact, artifact_path);
   if (!model.ok()) return model.status();
+  if (!task.empty()) {
+    Status exported = ExportHfTaskCheckpoint(hf_dir, *model, task);
+    return exported.ok() ? exported : Status::Error(exported.kind(), artifact_path + ": " + exported.message());
+  }
   return ExportHfCheckpoint(hf_dir, (*model)->roberta, FindMlmHead(*model));
 }
 

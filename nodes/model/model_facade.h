@@ -25,9 +25,10 @@ struct ModelSummary {
 // RobertaModel names) -> model artifact with the encoder and, when present, the MLM head as
 // task "mlm".
 Status ImportHfModel(const std::string& hf_dir, const std::string& artifact_path);
-// Model artifact -> Hugging Face directory transformers can load: *ForMaskedLM when the
-// artifact has a masked_lm head, the bare encoder (*Model) otherwise; other heads are dropped.
-Status ExportHfModel(const std::string& artifact_path, const std::string& hf_dir);
+// Model artifact -> Hugging Face directory transformers can load. Without `task`: *ForMaskedLM
+// when the artifact has a masked_lm head, the bare encoder (*Model) otherwise, other heads
+// dropped. With `task`: that task's head as its *For<Task> class (hf_task_export.h).
+Status ExportHfModel(const std::string& artifact_path, const std::string& hf_dir, const std::string& task = "");
 Result<ModelSummary> DescribeModelArtifact(const std::string& artifact_path);
 // Whether this LibTorch was built with CUDA and sees a GPU.
 bool CudaAvailable();

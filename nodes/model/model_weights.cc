@@ -239,26 +239,31 @@ Result<HfCheckpoint> ImportHfCheckpoint(const std::string& dir) {
   return out;
 }
 
-Status ExportHfCheckpoint(const std::string& dir, const Encoder& encoder, const MaskedLmHead& mlm_head) {
+Status WriteHfDirectory(const std::string& dir, const EncoderConfig& config, const NamedTensors& tensors) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::Error(ErrorKind::kIo, dir + ": " + ec.message());
-  const bool with_head = !mlm_head.is_empty();
-  NamedTensors tensors;
-  for (const auto& [name, tensor] : ModuleTensors(*encoder)) {
-    tensors.emplace_back((with_head ? "roberta." : "") + name, tensor.to(torch::kFloat));
-  }
-  if (with_head) {
-    for (const auto& [name, tensor] : ModuleTensors(*mlm_head)) {
-      tensors.emplace_back("lm_head." + name, tensor.to(torch::kFloat));
-    }
-  }
-  EncoderConfig config = encoder->config();
-  const std::string family = config.model_type == "roberta" ? "Roberta" : "XLMRoberta";
-  config.extra["architectures"] = {family + (with_head ? "ForMaskedLM" : "Model")};
+  NamedTensors f32;
+  for (const auto& [name, tensor] : tensors) f32.emplace_back(name, tensor.to(torch::kFloat));
   const std::filesystem::path root(dir);
   XSTILTS_RETURN_IF_ERROR(WriteEncoderConfig(config, (root / "config.json").string()));
-  return SaveTensors(tensors, {{"format", "pt"}}, (root / "model.safetensors").string());
+  return SaveTensors(f32, {{"format", "pt"}}, (root / "model.safetensors").string());
+}
+
+std::string HfArchitecture(const EncoderConfig& config, const std::string& suffix) {
+  return (config.model_type == "roberta" ? "Roberta" : "XLMRoberta") + suffix;
+}
+
+Status ExportHfCheckpoint(const std::string& dir, const Encoder& encoder, const MaskedLmHead& mlm_head) {
+  const bool with_head = !mlm_head.is_empty();
+  NamedTensors tensors;
+  for (const auto& [name, tensor] : ModuleTensors(*encoder)) tensors.emplace_back((with_head ? "roberta." : "") + name, tensor);
+  if (with_head) {
+    for (const auto& [name, tensor] : ModuleTensors(*mlm_head)) tensors.emplace_back("lm_head." + name, tensor);
+  }
+  EncoderConfig config = encoder->config();
+  config.extra["architectures"] = {HfArchitecture(config, with_head ? "ForMaskedLM" : "Model")};
+  return WriteHfDirectory(dir, config, tensors);
 }
 
 }  // namespace xstilts

@@ -76,5 +76,10 @@ Result<HfCheckpoint> ImportHfCheckpoint(const std::string& dir);
 // transformers' save_pretrained does: *ForMaskedLM names (`roberta.`, `lm_head.`) when
 // `mlm_head` is given, bare *Model names otherwise. Creates `dir`.
 Status ExportHfCheckpoint(const std::string& dir, const Encoder& encoder, const MaskedLmHead& mlm_head = nullptr);
+// The writer behind the exports: `dir` (created) gets config.json and model.safetensors (every
+// tensor as F32, metadata format=pt).
+Status WriteHfDirectory(const std::string& dir, const EncoderConfig& config, const NamedTensors& tensors);
+// "XLMRoberta" + suffix, or "Roberta" + suffix for model_type roberta: a transformers class name.
+std::string HfArchitecture(const EncoderConfig& config, const std::string& suffix);
 
 }  // namespace xstilts

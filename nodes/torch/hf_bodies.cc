@@ -31,7 +31,7 @@ void RunImportHf(NodeContext& ctx) {
 void RunExportHf(NodeContext& ctx) {
   torch::set_num_threads(std::max(ctx.threads(), 1));
   const fs::path dir = ctx.scratch_dir() / "hf";
-  Status exported = ExportHfModel(ctx.input("model").string(), dir.string());
+  Status exported = ExportHfModel(ctx.input("model").string(), dir.string(), ctx.params()["task"].get<std::string>());
   if (!exported.ok()) throw InputError(exported.message());
   PackFiles(dir, ctx.output("hf"));
   Result<ModelSummary> summary = DescribeModelArtifact(ctx.input("model").string());

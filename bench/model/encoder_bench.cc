@@ -206,7 +206,7 @@ double CheckNumerics(const std::string& python, const std::string& script, TaskK
   mask[1].slice(0, 10).fill_(0);
   if (kind == TaskKind::kMultipleChoice) {  // 3 questions x 2 choices
     ids = torch::cat({ids, ids.flip(1)}).view({3, 2, 16});
-    mask = torch::cat({mask, mask}).view({3, 2, 16});
+    mask = torch::cat({mask, mask.flip(1)}).view({3, 2, 16});
   }
   torch::NoGradGuard no_grad;
   Batch batch;

@@ -189,6 +189,8 @@ class TaskModel(nn.Module):
 
     def __init__(self, c, architecture):
         super().__init__()
+        if "For" not in architecture:
+            raise ValueError(f"unsupported architecture {architecture}")
         self.kind = architecture.split("For", 1)[1]
         h = c["hidden_size"]
         labels = len(c.get("id2label", {})) or 2
@@ -237,6 +239,9 @@ def check(args):
     inputs = read_safetensors(args.inputs)
     with torch.no_grad():
         logits = model(inputs["input_ids"], inputs["attention_mask"])
+    if logits.shape != inputs["logits"].shape:
+        print(f"shape mismatch: peer {tuple(logits.shape)}, xstilts {tuple(inputs['logits'].shape)}")
+        return 1
     diff = (logits - inputs["logits"]).abs().max().item()
     print(f"max_abs_diff={diff:.3e}")
     return 0

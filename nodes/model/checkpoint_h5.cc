@@ -26,7 +26,11 @@ Status Corrupt(const std::string& what) { return Status::Error(ErrorKind::kCorru
 
 nlohmann::json TaskSpecsToJson(const std::vector<TaskSpec>& tasks) {
   nlohmann::json out = nlohmann::json::array();
-  for (const TaskSpec& t : tasks) out.push_back({{"name", t.name}, {"kind", TaskKindName(t.kind)}, {"num_labels", t.num_labels}});
+  for (const TaskSpec& t : tasks) {
+    nlohmann::json item = {{"name", t.name}, {"kind", TaskKindName(t.kind)}, {"num_labels", t.num_labels}};
+    if (!t.labels.empty()) item["labels"] = t.labels;
+    out.push_back(std::move(item));
+  }
   return out;
 }
 
@@ -39,6 +43,7 @@ Result<std::vector<TaskSpec>> TaskSpecsFromJson(const nlohmann::json& json, cons
       TaskSpec spec;
       spec.name = item.at("name").get<std::string>();
       spec.num_labels = item.at("num_labels").get<int64_t>();
+      if (item.contains("labels")) spec.labels = item.at("labels").get<std::vector<std::string>>();
       const std::string kind = item.at("kind").get<std::string>();
       bool known = false;
       for (TaskKind k : kinds) {

@@ -122,6 +122,9 @@ struct TaskSpec {
   std::string name;
   TaskKind kind = TaskKind::kSequenceClassification;
   int64_t num_labels = 2;  // classification tasks only
+  // The label names, label id i = labels[i] (from the training data's label set); empty when
+  // unknown. Only exports use them (Hugging Face id2label).
+  std::vector<std::string> labels = {};
 };
 
 class TaskModelImpl : public torch::nn::Module {

@@ -21,10 +21,13 @@ void AddHead(NamedTensors& tensors, const TaskHeadImpl& head, const std::string&
   }
 }
 
-void SetLabels(EncoderConfig& config, int64_t num_labels) {
+// id2label / label2id (which set transformers' num_labels) from the task's label names, or
+// LABEL_<i> when the model does not know them.
+void SetLabels(EncoderConfig& config, int64_t num_labels, const std::vector<std::string>& names) {
+  const bool named = static_cast<int64_t>(names.size()) == num_labels;
   nlohmann::json id2label = nlohmann::json::object(), label2id = nlohmann::json::object();
   for (int64_t i = 0; i < num_labels; ++i) {
-    const std::string label = "LABEL_" + std::to_string(i);
+    const std::string label = named ? names[static_cast<size_t>(i)] : "LABEL_" + std::to_string(i);
     id2label[std::to_string(i)] = label;
     label2id[label] = i;
   }
@@ -46,28 +49,27 @@ Status ExportHfTaskCheckpoint(const std::string& dir, TaskModel& model, const st
                          "the model has no task '" + task + "' (its tasks: " + (names.empty() ? "none" : names) + ")");
   }
   TaskHeadImpl& head = model->head(task);
-  if (spec->kind == TaskKind::kMaskedLm) {
-    auto* mlm = dynamic_cast<MaskedLmHeadImpl*>(&head);
-    return ExportHfCheckpoint(dir, model->roberta, MaskedLmHead(std::shared_ptr<MaskedLmHeadImpl>(model.ptr(), mlm)));
-  }
   EncoderConfig config = model->roberta->config();
+  // Head settings of the checkpoint the encoder came from must not leak into this head's config.
+  for (const char* key : {"id2label", "label2id", "num_labels", "problem_type"}) config.extra.erase(key);
   NamedTensors tensors = EncoderWithoutPooler(model->roberta);
   std::string suffix;
   switch (spec->kind) {
     case TaskKind::kSequenceClassification:
       suffix = "ForSequenceClassification";
       AddHead(tensors, head, "", "classifier.");
-      SetLabels(config, spec->num_labels);
+      SetLabels(config, spec->num_labels, spec->labels);
+      if (spec->num_labels == 1) config.extra["problem_type"] = "regression";
       break;
     case TaskKind::kTokenClassification:
       suffix = "ForTokenClassification";
       AddHead(tensors, head, "classifier.", "classifier.");
-      SetLabels(config, spec->num_labels);
+      SetLabels(config, spec->num_labels, spec->labels);
       break;
     case TaskKind::kQuestionAnswering:
       suffix = "ForQuestionAnswering";
       AddHead(tensors, head, "qa_outputs.", "qa_outputs.");
-      SetLabels(config, 2);  // start and end
+      SetLabels(config, 2, {});  // qa_outputs: start and end
       break;
     case TaskKind::kMultipleChoice:
       suffix = "ForMultipleChoice";
@@ -75,6 +77,8 @@ Status ExportHfTaskCheckpoint(const std::string& dir, TaskModel& model, const st
       AddHead(tensors, head, "classifier.", "classifier.");
       break;
     case TaskKind::kMaskedLm:
+      suffix = "ForMaskedLM";
+      AddHead(tensors, head, "", "lm_head.");
       break;
   }
   config.extra["architectures"] = {HfArchitecture(config, suffix)};

@@ -46,7 +46,8 @@ Status ExportHfModel(const std::string& artifact_path, const std::string& hf_dir
   if (!model.ok()) return model.status();
   if (!task.empty()) {
     Status exported = ExportHfTaskCheckpoint(hf_dir, *model, task);
-    return exported.ok() ? exported : Status::Error(exported.kind(), artifact_path + ": " + exported.message());
+    if (exported.ok() || exported.kind() != ErrorKind::kInvalidInput) return exported;
+    return Status::Error(exported.kind(), artifact_path + ": " + exported.message());  // no such task
   }
   return ExportHfCheckpoint(hf_dir, (*model)->roberta, FindMlmHead(*model));
 }

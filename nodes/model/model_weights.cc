@@ -257,7 +257,11 @@ std::string HfArchitecture(const EncoderConfig& config, const std::string& suffi
 Status ExportHfCheckpoint(const std::string& dir, const Encoder& encoder, const MaskedLmHead& mlm_head) {
   const bool with_head = !mlm_head.is_empty();
   NamedTensors tensors;
-  for (const auto& [name, tensor] : ModuleTensors(*encoder)) tensors.emplace_back((with_head ? "roberta." : "") + name, tensor);
+  for (const auto& [name, tensor] : ModuleTensors(*encoder)) {
+    // RobertaForMaskedLM builds its encoder without a pooler; the bare RobertaModel has one.
+    if (with_head && name.rfind("pooler.", 0) == 0) continue;
+    tensors.emplace_back((with_head ? "roberta." : "") + name, tensor);
+  }
   if (with_head) {
     for (const auto& [name, tensor] : ModuleTensors(*mlm_head)) tensors.emplace_back("lm_head." + name, tensor);
   }

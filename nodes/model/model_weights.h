@@ -73,8 +73,9 @@ struct HfCheckpoint {
 // names, ignores embeddings.position_ids and the tied lm_head.decoder.{weight,bias}.
 Result<HfCheckpoint> ImportHfCheckpoint(const std::string& dir);
 // Writes `dir`/config.json and `dir`/model.safetensors (F32, metadata format=pt) as
-// transformers' save_pretrained does: *ForMaskedLM names (`roberta.`, `lm_head.`) when
-// `mlm_head` is given, bare *Model names otherwise. Creates `dir`.
+// transformers' save_pretrained does: *ForMaskedLM names (`roberta.`, `lm_head.`; the encoder's
+// pooler, which that class does not have, left out) when `mlm_head` is given, bare *Model names
+// (pooler included) otherwise. Creates `dir`.
 Status ExportHfCheckpoint(const std::string& dir, const Encoder& encoder, const MaskedLmHead& mlm_head = nullptr);
 // The writer behind the exports: `dir` (created) gets config.json and model.safetensors (every
 // tensor as F32, metadata format=pt).

@@ -62,6 +62,7 @@ TaskData TaskDataFromTokens(const TokenDataset& tokens, const std::string& task_
   data.spec.name = task_name;
   data.sequence_length = length;
   data.spec.num_labels = static_cast<int64_t>(tokens.info.labels.size());
+  data.spec.labels = tokens.info.labels;
   std::vector<size_t> all(f.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   Batch& b = data.examples;

@@ -97,12 +97,39 @@ TEST_F(HfTaskExport, MultipleChoiceMovesItsDenseIntoThePooler) {
   ExpectSame(got, head.dense->bias, "roberta.pooler.dense.bias");
   ExpectSame(got, head.classifier->weight, "classifier.weight");
   EXPECT_EQ(got.tensors.at("classifier.weight").sizes(), at::IntArrayRef({1, 16}));
+  // Only the head's dense fills the pooler: encoder minus its own pooler, plus 4 head tensors.
+  EXPECT_EQ(got.tensors.size(), ModuleTensors(*model_->roberta).size() - 2 + 4);
+}
+
+TEST(HfTaskExportLabels, NamesFromTheTaskRegressionAndNothingInheritedFromTheSourceConfig) {
+  EncoderConfig config = TinyConfig();
+  config.extra["id2label"] = {{"0", "NEGATIVE"}};  // as if imported from a fine-tuned checkpoint
+  config.extra["problem_type"] = "single_label_classification";
+  TaskSpec nli{"xnli", TaskKind::kSequenceClassification, 3};
+  nli.labels = {"contradiction", "entailment", "neutral"};
+  TaskModel model(config, std::vector<TaskSpec>{nli, {"stsb", TaskKind::kSequenceClassification, 1},
+                                                {"copa", TaskKind::kMultipleChoice}});
+  const Exported named = Export(model, "xnli");
+  EXPECT_EQ(named.config.extra.at("id2label").at("1"), "entailment");
+  EXPECT_EQ(named.config.extra.at("label2id").at("neutral"), 2);
+  EXPECT_EQ(named.config.extra.count("problem_type"), 0u);
+  const Exported regression = Export(model, "stsb");
+  EXPECT_EQ(regression.config.extra.at("problem_type"), "regression");
+  EXPECT_EQ(regression.config.extra.at("id2label").size(), 1u);
+  const Exported choice = Export(model, "copa");
+  EXPECT_EQ(choice.config.extra.count("id2label"), 0u);
+  EXPECT_EQ(choice.config.extra.count("problem_type"), 0u);
 }
 
 TEST_F(HfTaskExport, MaskedLmAndUnknownTasks) {
   const Exported got = Export(model_, "mlm");
   EXPECT_EQ(got.config.extra.at("architectures")[0], "XLMRobertaForMaskedLM");
-  EXPECT_EQ(got.tensors.count("lm_head.dense.weight"), 1u);
+  auto& mlm = dynamic_cast<MaskedLmHeadImpl&>(model_->head("mlm"));
+  ExpectSame(got, mlm.dense->weight, "lm_head.dense.weight");
+  ExpectSame(got, mlm.bias, "lm_head.bias");
+  EXPECT_EQ(got.tensors.count("lm_head.decoder.weight"), 0u);       // tied to the word embeddings
+  EXPECT_EQ(got.tensors.count("roberta.pooler.dense.weight"), 0u);  // RobertaForMaskedLM has none
+  EXPECT_EQ(got.tensors.size(), ModuleTensors(*model_->roberta).size() - 2 + 5);
   const Status missing = ExportHfTaskCheckpoint(
       (std::filesystem::temp_directory_path() / "xstilts_hf_task_none").string(), model_, "mnli");
   ASSERT_FALSE(missing.ok());

@@ -198,6 +198,19 @@ TEST(Trainer, ResumesFromHdf5Checkpoint) {
   std::filesystem::remove(checkpoint);
 }
 
+TEST(CheckpointH5, ModelArtifactKeepsLabelNames) {
+  const std::string path = (std::filesystem::temp_directory_path() / "xstilts_model_labels.h5").string();
+  TaskSpec named{"nli", TaskKind::kSequenceClassification, 2};
+  named.labels = {"no", "yes"};
+  TaskModelImpl model(TinyConfig(), std::vector<TaskSpec>{named, {"qa", TaskKind::kQuestionAnswering}});
+  ASSERT_TRUE(SaveModelArtifact(path, model).ok());
+  auto artifact = LoadModelArtifact(path);
+  ASSERT_TRUE(artifact.ok()) << artifact.status().message();
+  EXPECT_EQ(artifact->tasks[0].labels, (std::vector<std::string>{"no", "yes"}));
+  EXPECT_TRUE(artifact->tasks[1].labels.empty());
+  std::filesystem::remove(path);
+}
+
 TEST(CheckpointH5, ModelArtifactRoundTripsAndLoadsEncoderOnly) {
   const std::string path = (std::filesystem::temp_directory_path() / "xstilts_model_artifact.h5").string();
   auto model = NewClassifier(21);

@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "data/h5_file.h"
 #include "nodes/model/safetensors.h"
 #include "tests/integration/cli_harness.h"
@@ -101,6 +103,21 @@ TEST(ModelNodes, PretrainAndTrainPipelineLearnsAndIsCached) {
   CliResult again = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(again.exit_code, 0) << again.err;
   for (const auto& [node, status] : again.Statuses()) EXPECT_EQ(status, "cached") << node;
+
+  // Exported for transformers with its head, the config names XNLI's labels.
+  h.Write("export.yaml", WithTrain(xnli, 150) +
+                             "  hf:\n"
+                             "    type: export_hf\n"
+                             "    inputs: {model: cls}\n"
+                             "    params: {task: xnli}\n");
+  CliResult exported = h.Run({"run", "export.yaml", "--json"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_EQ(exported.Statuses().at("cls"), "cached");
+  H5File bundle(ArtifactOf(h, exported, "hf", "hf"), H5File::Mode::kReadOnly);  // a files bundle
+  const std::vector<uint8_t> bytes = bundle.ReadVector<uint8_t>("/files/config.json");
+  const nlohmann::json config = nlohmann::json::parse(std::string(bytes.begin(), bytes.end()));
+  EXPECT_EQ(config.at("architectures")[0], "XLMRobertaForSequenceClassification");
+  EXPECT_EQ(config.at("id2label"), (nlohmann::json{{"0", "contradiction"}, {"1", "entailment"}, {"2", "neutral"}}));
 }
 
 // kill -9 during `train` after a checkpoint was written, rerun: the same weights and log as a run

@@ -1,4 +1,5 @@
-// Character tables generated from Python's own string methods (eval/tools/gen_unicode_tables.py),
+// Character tables generated from Python's own string methods (eval/tools/gen_unicode_tables.py
+// writes unicode_case_tables.cc and unicode_class_tables.cc),
 // so that the C++ metrics normalise text exactly as XTREME's Python scorers do. Internal to
 // eval/unicode.cc; use the functions in eval/unicode.h instead.
 #pragma once

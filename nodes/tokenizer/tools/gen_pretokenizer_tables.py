@@ -53,8 +53,9 @@ def main():
     print(f'extern const char kRegexVersion[] = "{regex.__version__}";')
     print()
     print("extern const ClassRange kRanges[] = {")
-    for first, last, k in ranges:
-        print(f"    {{0x{first:X}, 0x{last:X}, CharClass::{names[k]}}},")
+    entries = [f"{{0x{first:X}, 0x{last:X}, CharClass::{names[k]}}}," for first, last, k in ranges]
+    for i in range(0, len(entries), 3):
+        print("    " + " ".join(entries[i:i + 3]))
     print("};")
     print()
     print("extern const std::size_t kRangesSize = sizeof(kRanges) / sizeof(kRanges[0]);")

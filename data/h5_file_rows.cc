@@ -130,10 +130,7 @@ void H5File::WriteStringRows(const std::string& name, uint64_t first_row, const 
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   const std::string where = path_.string() + ": dataset '" + name + "'";
   const hid_t dataset = OpenDataset(name);
-  Handle stored(H5Dget_type(dataset), H5Tclose);
-  if (H5Tget_class(stored.get()) != H5T_STRING || !H5Tis_variable_str(stored.get())) {
-    throw H5Error(where + " is not a variable-length string array");
-  }
+  CheckVlenStringDataset(dataset, where);
   CheckRows(DimsOf(dataset), first_row, values.size(), where);
   if (values.empty()) return;
   std::vector<const char*> pointers;
@@ -151,10 +148,7 @@ std::vector<std::string> H5File::ReadStringRows(const std::string& name, uint64_
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   const std::string where = path_.string() + ": dataset '" + name + "'";
   const hid_t dataset = OpenDataset(name);
-  Handle stored(H5Dget_type(dataset), H5Tclose);
-  if (H5Tget_class(stored.get()) != H5T_STRING || !H5Tis_variable_str(stored.get())) {
-    throw H5Error(where + " is not a variable-length string array");
-  }
+  CheckVlenStringDataset(dataset, where);
   CheckRows(DimsOf(dataset), first_row, rows, where);
   std::vector<std::string> out;
   if (rows == 0) return out;

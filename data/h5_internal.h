@@ -99,6 +99,14 @@ inline void CheckRows(const std::vector<hsize_t>& dims, uint64_t first, uint64_t
   }
 }
 
+// Throws unless `dataset` stores variable-length strings; `what` names it in the message.
+inline void CheckVlenStringDataset(hid_t dataset, const std::string& what) {
+  const hid_t stored = H5Dget_type(dataset);
+  const bool ok = H5Tget_class(stored) == H5T_STRING && H5Tis_variable_str(stored) > 0;
+  H5Tclose(stored);
+  if (!ok) throw H5Error(what + " is not a variable-length string array");
+}
+
 // The memory type of variable-length UTF-8 strings (caller closes it).
 inline hid_t NewVlenStringType() {
   hid_t type = H5Tcopy(H5T_C_S1);

@@ -18,6 +18,8 @@ bool DecodeUtf8(std::string_view text, std::u32string& out, std::size_t& error_o
 // Decodes UTF-8, replacing each ill-formed byte with U+FFFD (for text already validated upstream).
 std::u32string DecodeUtf8Lossy(std::string_view text);
 std::string EncodeUtf8(std::u32string_view text);
+// Appends the UTF-8 encoding of one code point.
+void AppendUtf8(char32_t c, std::string& out);
 
 // Python's str.lower(): full case mapping, with the final-sigma rule for U+03A3.
 std::u32string Lower(std::u32string_view text);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "eval/unicode.h"
 #include "graph/input_error.h"
 
 namespace xstilts {
@@ -18,24 +19,6 @@ constexpr size_t kMaxProblems = 20;
 }
 
 std::string Where(const std::string& name, int64_t line) { return name + ":" + std::to_string(line) + ": "; }
-
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 // A reader of the one shape vocab.json has: an object of string keys and integer values. A full
 // JSON parser would not say on which line a value is wrong.
@@ -149,7 +132,7 @@ class VocabReader {
           } else if (c32 >= 0xDC00 && c32 <= 0xDFFF) {
             Fail("a low surrogate \\u escape without its high surrogate");
           }
-          AppendUtf8(c32, &out);
+          unicode::AppendUtf8(c32, out);
           break;
         }
         default:

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "eval/unicode.h"
 #include "graph/input_error.h"
 #include "nodes/tokenizer/bpe_files.h"
 #include "nodes/tokenizer/gpt2_pretokenizer.h"
@@ -41,19 +42,6 @@ struct ByteTables {
 const ByteTables& Bytes() {
   static const ByteTables tables;
   return tables;
-}
-
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
 }
 
 // The bytes a vocab.json token stands for; characters outside the byte table (no encoding
@@ -257,7 +245,7 @@ BpeModel BpeModel::Load(std::string_view vocab_json, std::string_view merges_txt
   }
   for (int b = 0; b < 256; ++b) {
     std::string symbol;
-    AppendUtf8(Bytes().to_unicode[b], &symbol);
+    unicode::AppendUtf8(Bytes().to_unicode[b], symbol);
     const auto it = state->token_to_id.find(symbol);
     state->byte_id[b] = it == state->token_to_id.end() ? -1 : it->second;
   }

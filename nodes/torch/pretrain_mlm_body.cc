@@ -92,12 +92,7 @@ void RunPretrainMlm(NodeContext& ctx) {
   }, options);
   StepLog log(ctx.resume_dir() / "steps.jsonl");
   const TrainResult result = RunTrainer(ctx, trainer, source, options.max_steps, log);
-  const int64_t parameters = ParameterCount(*model);
-  NodeCost& cost = ctx.cost();
-  cost.tokens = static_cast<double>(result.tokens);
-  cost.parameters = static_cast<double>(parameters);
-  cost.flops = EncoderFlops(config, parameters, cost.tokens, length, true);
-  cost.device = device.str();
+  RecordTrainingCost(ctx, result, *model, length, device);
   if (result.interrupted) return;
   model->to(torch::kCPU);
   WriteModelOutput(*model, ctx.output("model"));

@@ -162,12 +162,7 @@ void RunTrain(NodeContext& ctx) {
   if (dev) trainer.set_evaluator([&] { return DevScore(*module, *dev, batch_size, device); });
   StepLog log(ctx.resume_dir() / "steps.jsonl");
   const TrainResult result = RunTrainer(ctx, trainer, *source, steps, log);
-  const int64_t parameters = ParameterCount(*model);
-  NodeCost& cost = ctx.cost();
-  cost.tokens = static_cast<double>(result.tokens);
-  cost.parameters = static_cast<double>(parameters);
-  cost.flops = EncoderFlops(config, parameters, cost.tokens, longest, true);
-  cost.device = device.str();
+  RecordTrainingCost(ctx, result, *model, longest, device);
   if (result.interrupted) return;
   if (result.best_step >= 0) {
     ctx.Log(fmt::format("best {} {:.4f} at step {}{}", metric_name, result.best_metric, result.best_step,

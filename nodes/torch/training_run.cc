@@ -9,6 +9,7 @@
 
 #include "data/h5_file.h"
 #include "graph/input_error.h"
+#include "nodes/torch/model_node_io.h"
 
 namespace xstilts {
 
@@ -99,6 +100,16 @@ void WriteTrainingLog(const std::filesystem::path& path, const StepLog& log, con
   file.WriteVector("/dev/step", dev_step);
   file.WriteVector("/dev/metric", dev_value);
   file.Close();
+}
+
+void RecordTrainingCost(NodeContext& ctx, const TrainResult& result, const TaskModelImpl& model,
+                        int64_t sequence_length, const torch::Device& device) {
+  const int64_t parameters = ParameterCount(model);
+  NodeCost& cost = ctx.cost();
+  cost.tokens = static_cast<double>(result.tokens);
+  cost.parameters = static_cast<double>(parameters);
+  cost.flops = EncoderFlops(model.roberta->config(), parameters, cost.tokens, sequence_length, true);
+  cost.device = device.str();
 }
 
 }  // namespace xstilts

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "graph/node_type.h"
+#include "nodes/model/heads.h"
 #include "nodes/model/trainer.h"
 
 namespace xstilts {
@@ -36,6 +37,11 @@ TrainOptions CommonTrainOptions(NodeContext& ctx, int64_t seed);
 // Returns the result (interrupted = true when the node was cancelled: the caller returns without
 // writing outputs). Throws InputError for invalid options, std::runtime_error otherwise.
 TrainResult RunTrainer(NodeContext& ctx, Trainer& trainer, BatchSource& source, int64_t max_steps, StepLog& log);
+
+// Records the cost of a training run in ctx.cost(): the tokens `result` trained on, the model's
+// parameters, training FLOPs at `sequence_length` (EncoderFlops, model_node_io.h), the device.
+void RecordTrainingCost(NodeContext& ctx, const TrainResult& result, const TaskModelImpl& model,
+                        int64_t sequence_length, const torch::Device& device);
 
 // Writes the "metrics" artifact: root attributes kind = "metrics", best_step, best_metric,
 // dev_metric (its name, "" without a dev set), steps, stopped_early; datasets /train/step,

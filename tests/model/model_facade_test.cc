@@ -68,14 +68,20 @@ SafetensorsFile HandWrittenMaskedLm(const EncoderConfig& c) {
   return file;
 }
 
-TEST(ModelFacade, HuggingFaceImportExportRoundTripsThroughAnArtifact) {
+// Vocabulary 40, hidden 8, 2 heads, feed-forward 16, 20 positions.
+EncoderConfig SmallConfig(int64_t layers) {
   EncoderConfig config;
   config.vocab_size = 40;
   config.hidden_size = 8;
-  config.num_hidden_layers = 2;
+  config.num_hidden_layers = layers;
   config.num_attention_heads = 2;
   config.intermediate_size = 16;
   config.max_position_embeddings = 20;
+  return config;
+}
+
+TEST(ModelFacade, HuggingFaceImportExportRoundTripsThroughAnArtifact) {
+  const EncoderConfig config = SmallConfig(2);
   const auto root = std::filesystem::temp_directory_path() / "xstilts_facade";
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root / "hf");
@@ -113,13 +119,7 @@ TEST(ModelFacade, HuggingFaceImportExportRoundTripsThroughAnArtifact) {
 }
 
 TEST(ModelFacade, ImportNamesTheMissingTensor) {
-  EncoderConfig config;
-  config.vocab_size = 40;
-  config.hidden_size = 8;
-  config.num_hidden_layers = 1;
-  config.num_attention_heads = 2;
-  config.intermediate_size = 16;
-  config.max_position_embeddings = 20;
+  const EncoderConfig config = SmallConfig(1);
   const auto root = std::filesystem::temp_directory_path() / "xstilts_facade_missing";
   std::filesystem::remove_all(root);
   std::filesystem::create_directories(root);

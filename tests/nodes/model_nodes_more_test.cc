@@ -32,30 +32,8 @@ using testing::LogColumn;
 using testing::ModelTensors;
 using testing::NodeMessages;
 
-// XNLI pairs, a tokenizer trained on them, their tokens, a tiny encoder and a few masked-LM steps.
-std::string Upstream(const fs::path& xnli) {
-  return "nodes:\n"
-         "  xnli:\n"
-         "    type: dataset\n"
-         "    params: {format: xnli, path: " + xnli.string() + ", limit: 32}\n"
-         "  spm:\n"
-         "    type: train_tokenizer\n"
-         "    inputs: {corpus: xnli}\n"
-         "    params: {model_type: bpe, vocab_size: 300}\n"
-         "  tok:\n"
-         "    type: tokenize\n"
-         "    inputs: {examples: xnli, tokenizer: spm}\n"
-         "    params: {max_length: 32}\n"
-         "  init:\n"
-         "    type: init_model\n"
-         "    inputs: {tokenizer: spm}\n"
-         "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 64, seed: 1}\n"
-         "  mlm:\n"
-         "    type: pretrain_mlm\n"
-         "    inputs: {model: init, tokens: tok}\n"
-         "    params: {steps: 8, batch_size: 8, lr: 3.0e-3, checkpoint_every: 0, device: cpu}\n"
-         "    resources: {threads: 1}\n";
-}
+// XNLI pairs, a tokenizer, their tokens, a tiny encoder and 8 masked-LM steps.
+std::string Upstream(const fs::path& xnli) { return testing::XnliUpstream(xnli, 8, 0); }
 
 // One more dataset node and its tokens (with the XNLI tokenizer): `name` and `name`_tok.
 std::string MoreData(const std::string& name, const std::string& format, const fs::path& path, int limit) {

@@ -31,31 +31,8 @@ using testing::ArtifactOf;
 using testing::LogColumn;
 using testing::ModelTensors;
 
-// Upstream of the train node: a classification set, a tokenizer trained on it, the tokens, a
-// tiny encoder and a few masked-LM steps.
-std::string Upstream(const fs::path& xnli) {
-  return "nodes:\n"
-         "  xnli:\n"
-         "    type: dataset\n"
-         "    params: {format: xnli, path: " + xnli.string() + ", limit: 32}\n"
-         "  spm:\n"
-         "    type: train_tokenizer\n"
-         "    inputs: {corpus: xnli}\n"
-         "    params: {model_type: bpe, vocab_size: 300}\n"
-         "  tok:\n"
-         "    type: tokenize\n"
-         "    inputs: {examples: xnli, tokenizer: spm}\n"
-         "    params: {max_length: 32}\n"
-         "  init:\n"
-         "    type: init_model\n"
-         "    inputs: {tokenizer: spm}\n"
-         "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 64, seed: 1}\n"
-         "  mlm:\n"
-         "    type: pretrain_mlm\n"
-         "    inputs: {model: init, tokens: tok}\n"
-         "    params: {steps: 12, batch_size: 8, lr: 3.0e-3, checkpoint_every: 4, device: cpu}\n"
-         "    resources: {threads: 1}\n";
-}
+// XNLI pairs, a tokenizer, their tokens, a tiny encoder and 12 masked-LM steps.
+std::string Upstream(const fs::path& xnli) { return testing::XnliUpstream(xnli, 12, 4); }
 
 std::string WithTrain(const fs::path& xnli, int steps) {
   return Upstream(xnli) +

@@ -75,4 +75,32 @@ inline std::vector<std::string> NodeMessages(const CliResult& r, const std::stri
   return out;
 }
 
+// The pipeline upstream of a train node: 32 XNLI pairs, a tokenizer trained on them, their tokens
+// (`tok`), a tiny encoder (`init`) and `mlm_steps` masked-LM steps (`mlm`), checkpointed every
+// `mlm_checkpoint_every` steps (0: never).
+inline std::string XnliUpstream(const std::filesystem::path& xnli, int mlm_steps, int mlm_checkpoint_every) {
+  return "nodes:\n"
+         "  xnli:\n"
+         "    type: dataset\n"
+         "    params: {format: xnli, path: " + xnli.string() + ", limit: 32}\n"
+         "  spm:\n"
+         "    type: train_tokenizer\n"
+         "    inputs: {corpus: xnli}\n"
+         "    params: {model_type: bpe, vocab_size: 300}\n"
+         "  tok:\n"
+         "    type: tokenize\n"
+         "    inputs: {examples: xnli, tokenizer: spm}\n"
+         "    params: {max_length: 32}\n"
+         "  init:\n"
+         "    type: init_model\n"
+         "    inputs: {tokenizer: spm}\n"
+         "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 64, seed: 1}\n"
+         "  mlm:\n"
+         "    type: pretrain_mlm\n"
+         "    inputs: {model: init, tokens: tok}\n"
+         "    params: {steps: " + std::to_string(mlm_steps) + ", batch_size: 8, lr: 3.0e-3, checkpoint_every: " +
+         std::to_string(mlm_checkpoint_every) + ", device: cpu}\n"
+         "    resources: {threads: 1}\n";
+}
+
 }  // namespace xstilts::testing

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/session.h"
+#include "engine/session.h"
 
 namespace xstilts {
 

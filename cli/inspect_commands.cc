@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
-#include "cli/run_observer.h"
+#include "engine/run_observer.h"
 #include "graph/cache_key.h"
 
 namespace xstilts {
@@ -37,6 +37,7 @@ int StatusCommand(const PipelineOptions& options, bool json) {
       nodes.push_back({{"name", pipeline.nodes[i].name},
                        {"status", plan->nodes[i].state == NodeState::kCached ? "cached" : "stale"},
                        {"key", plan->nodes[i].key},
+                       {"stale_kind", StaleKindName(plan->nodes[i].stale_kind)},
                        {"reasons", plan->nodes[i].reasons}});
     }
     std::printf("%s\n", nlohmann::json{{"nodes", nodes}}.dump().c_str());

@@ -8,6 +8,7 @@
 
 #include <iostream>
 
+#include "base/version.h"
 #include "cli/commands.h"
 #include "eval/score_command.h"
 
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   setenv("OMP_WAIT_POLICY", "PASSIVE", 0);
   CLI::App app{"xstilts: YAML pipelines of ML experiments, run as oneTBB flow graphs over a content-addressed HDF5 cache"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "xstilts 0.1.0");
+  app.set_version_flag("--version", "xstilts " XSTILTS_VERSION);
 
   xstilts::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "run what is stale, reuse what is cached");

@@ -1,9 +1,9 @@
 // xstilts report: the report of a pipeline's finished results, written to a folder.
 #include <cstdio>
 
+#include "base/input_error.h"
 #include "cli/commands.h"
-#include "cli/lineage.h"
-#include "graph/input_error.h"
+#include "engine/lineage.h"
 #include "report/report_files.h"
 #include "report/study_from_lineage.h"
 

@@ -2,21 +2,15 @@
 
 #include <chrono>
 #include <cstdio>
-#include <thread>
 
 #include "cli/commands.h"
-#include "cli/node_runner.h"
-#include "cli/run_observer.h"
+#include "cli/console_reporter.h"
+#include "engine/local_run.h"
+#include "engine/run_observer.h"
 #include "graph/executor.h"
 
 namespace xstilts {
 namespace {
-
-int DetectGpus() {
-  int n = 0;
-  while (access(("/dev/nvidia" + std::to_string(n)).c_str(), F_OK) == 0) ++n;
-  return n;
-}
 
 std::string Reasons(const NodePlan& plan) {
   std::string text;
@@ -33,6 +27,37 @@ void PrintPlan(const ResolvedPipeline& pipeline, const Plan& plan, std::FILE* ou
       std::fprintf(out, "  %s: %s\n", pipeline.nodes[i].name.c_str(), Reasons(plan.nodes[i]).c_str());
     }
   }
+}
+
+void PrintDryRunJson(const ResolvedPipeline& pipeline, const Plan& plan) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    const NodePlan& p = plan.nodes[i];
+    nodes.push_back({{"name", pipeline.nodes[i].name},
+                     {"status", p.state == NodeState::kCached ? "cached" : p.state == NodeState::kStale ? "would_run" : "not_selected"},
+                     {"key", p.key},
+                     {"stale_kind", StaleKindName(p.stale_kind)},
+                     {"reasons", p.reasons}});
+  }
+  std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"dry_run", true}}.dump().c_str());
+}
+
+void PrintResultsJson(const ResolvedPipeline& pipeline, const Plan& plan, const std::vector<NodeResult>& results,
+                      double seconds, const std::string& log_path) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    NodeOutcome o = results[i].outcome;
+    if (o == NodeOutcome::kCancelled) o = NodeOutcome::kSkipped;
+    if (plan.nodes[i].state == NodeState::kNotSelected) continue;
+    nlohmann::json node = {{"name", pipeline.nodes[i].name},
+                           {"status", OutcomeName(o)},
+                           {"key", plan.nodes[i].key},
+                           {"seconds", results[i].seconds}};
+    if (!results[i].message.empty()) node["message"] = results[i].message;
+    nodes.push_back(node);
+  }
+  std::fflush(stderr);
+  std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}}.dump().c_str());
 }
 
 }  // namespace
@@ -58,21 +83,8 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   PrintPlan(pipeline, plan, human);
   std::fflush(human);
 
-  std::vector<bool> to_run(pipeline.nodes.size());
-  for (size_t i = 0; i < pipeline.nodes.size(); ++i) to_run[i] = plan.nodes[i].state == NodeState::kStale;
-  std::vector<NodeResult> results(pipeline.nodes.size());
   if (options.dry_run) {
-    if (options.json) {
-      nlohmann::json nodes = nlohmann::json::array();
-      for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
-        const NodePlan& p = plan.nodes[i];
-        nodes.push_back({{"name", pipeline.nodes[i].name},
-                         {"status", p.state == NodeState::kCached ? "cached" : p.state == NodeState::kStale ? "would_run" : "not_selected"},
-                         {"key", p.key},
-                         {"reasons", p.reasons}});
-      }
-      std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"dry_run", true}}.dump().c_str());
-    }
+    if (options.json) PrintDryRunJson(pipeline, plan);
     return 0;
   }
 
@@ -85,31 +97,10 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   RunObservers observers;
   observers.Add(&console);
   observers.Add(&run_log);
-  CachingNodeRunner runner(pipeline, plan, *session->store, observers, cancel);
-  ExecuteOptions exec;
-  int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  exec.jobs = options.jobs > 0 ? options.jobs : cores;
-  exec.threads = cores;
-  exec.gpus = DetectGpus();
-  exec.keep_going = options.keep_going;
-  exec.cancel = cancel;
-  results = Execute(pipeline, to_run, runner, exec);
-
-  // Remember each node's key for `status` and `explain`, whatever it was built from.
-  std::map<std::string, std::string>& refs = session->index->refs();
-  bool refs_changed = false;
-  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
-    NodeOutcome o = results[i].outcome;
-    bool built = o == NodeOutcome::kRan || (o == NodeOutcome::kCached && plan.nodes[i].state != NodeState::kNotSelected);
-    if (built && refs[pipeline.nodes[i].name] != plan.nodes[i].key) {
-      refs[pipeline.nodes[i].name] = plan.nodes[i].key;
-      refs_changed = true;
-    }
-  }
-  if (refs_changed) {
-    Status written = session->store->WriteRefs(session->pipeline_id, refs);
-    if (!written.ok()) std::fprintf(stderr, "warning: %s\n", written.message().c_str());
-  }
+  const std::vector<NodeResult> results =
+      RunLocally(*session, plan, observers, LocalRunSettings{options.jobs, options.keep_going, cancel});
+  Status recorded = RecordBuiltKeys(*session, plan, results);
+  if (!recorded.ok()) std::fprintf(stderr, "warning: %s\n", recorded.message().c_str());
 
   size_t counts[5] = {0, 0, 0, 0, 0};
   for (const NodeResult& r : results) ++counts[static_cast<int>(r.outcome)];
@@ -125,22 +116,7 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu in %s\n",
                cancelled ? "interrupted" : counts[2] ? "failed" : "done", counts[0], counts[1], counts[2],
                counts[3] + counts[4], FormatDuration(seconds).c_str());
-  if (options.json) {
-    nlohmann::json nodes = nlohmann::json::array();
-    for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
-      NodeOutcome o = results[i].outcome;
-      if (o == NodeOutcome::kCancelled) o = NodeOutcome::kSkipped;
-      if (plan.nodes[i].state == NodeState::kNotSelected) continue;
-      nlohmann::json node = {{"name", pipeline.nodes[i].name},
-                             {"status", OutcomeName(o)},
-                             {"key", plan.nodes[i].key},
-                             {"seconds", results[i].seconds}};
-      if (!results[i].message.empty()) node["message"] = results[i].message;
-      nodes.push_back(node);
-    }
-    std::fflush(stderr);
-    std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}}.dump().c_str());
-  }
+  if (options.json) PrintResultsJson(pipeline, plan, results, seconds, log_path);
   if (cancelled) return 130;
   return counts[2] ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 # Two GoogleTest binaries: `xstilts_tests` holds every test that does not need LibTorch, and
-# `xstilts_torch_tests` those that do. ctest runs each test in its own process, and loading
+# `xstilts_torch_tests` those that do (built only with XSTILTS_WITH_TORCH). ctest runs each test in its own process, and loading
 # LibTorch costs about half a second per process, so keeping it out of the first binary keeps the
 # suite fast. Areas add their tests with xstilts_add_tests(SOURCES ... LIBS ... [TORCH]).
 if(XSTILTS_BUILD_TESTS)
@@ -15,13 +15,16 @@ if(XSTILTS_BUILD_TESTS)
     XSTILTS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     XSTILTS_BINARY_DIR="${PROJECT_BINARY_DIR}")
 
-  add_executable(xstilts_torch_tests)
-  target_compile_options(xstilts_torch_tests PRIVATE -fPIC)
-  target_link_libraries(xstilts_torch_tests PRIVATE GTest::gtest GTest::gtest_main xstilts_warnings ${TORCH_LIBRARIES})
-  target_include_directories(xstilts_torch_tests PRIVATE ${PROJECT_SOURCE_DIR})
-  target_compile_definitions(xstilts_torch_tests PRIVATE
-    XSTILTS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
-    XSTILTS_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  if(XSTILTS_WITH_TORCH)
+    add_executable(xstilts_torch_tests)
+    target_compile_options(xstilts_torch_tests PRIVATE -fPIC)
+    # xstilts::libtorch comes from cmake/libtorch.cmake, included by model/.
+    target_link_libraries(xstilts_torch_tests PRIVATE GTest::gtest GTest::gtest_main xstilts_warnings xstilts::libtorch)
+    target_include_directories(xstilts_torch_tests PRIVATE ${PROJECT_SOURCE_DIR})
+    target_compile_definitions(xstilts_torch_tests PRIVATE
+      XSTILTS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
+      XSTILTS_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  endif()
 endif()
 
 function(xstilts_add_tests)
@@ -29,6 +32,9 @@ function(xstilts_add_tests)
   if(XSTILTS_BUILD_TESTS)
     set(target xstilts_tests)
     if(ARG_TORCH)
+      if(NOT XSTILTS_WITH_TORCH)
+        return()
+      endif()
       set(target xstilts_torch_tests)
     endif()
     target_sources(${target} PRIVATE ${ARG_SOURCES})
@@ -40,7 +46,11 @@ endfunction()
 # Integration tests find the CLI through XSTILTS_BIN.
 function(xstilts_finish_tests)
   if(XSTILTS_BUILD_TESTS)
-    foreach(target xstilts_tests xstilts_torch_tests)
+    set(targets xstilts_tests)
+    if(XSTILTS_WITH_TORCH)
+      list(APPEND targets xstilts_torch_tests)
+    endif()
+    foreach(target ${targets})
       add_dependencies(${target} xstilts)
       target_compile_definitions(${target} PRIVATE XSTILTS_BIN="$<TARGET_FILE:xstilts>")
       gtest_discover_tests(${target} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300)

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <system_error>
 
-#include "graph/sha256.h"
+#include "base/sha256.h"
 
 namespace fs = std::filesystem;
 

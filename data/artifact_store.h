@@ -32,9 +32,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/status.h"
 #include "data/file_lock.h"
 #include "data/file_system.h"
-#include "graph/status.h"
 
 namespace xstilts {
 

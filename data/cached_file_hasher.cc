@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "graph/sha256.h"
+#include "base/sha256.h"
 
 namespace fs = std::filesystem;
 

@@ -24,7 +24,7 @@
 // carries data the layout of its task does not store, e.g. text_b on a tagging example or rows in
 // `examples` for parallel data, and strings containing a NUL byte (HDF5 strings end at NUL).
 //
-// Errors: ReadExamples and ExamplesReader throw InputError (graph/input_error.h) whose message
+// Errors: ReadExamples and ExamplesReader throw InputError (base/input_error.h) whose message
 // names the file and what is wrong: another artifact kind, an unknown task or newer layout
 // version, a missing dataset (`<file>: examples artifact (task tagging) has no dataset
 // 'tags_offsets'`), or arrays whose lengths or offsets do not fit together. HDF5 failures

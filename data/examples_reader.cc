@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/examples_layout.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

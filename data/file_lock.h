@@ -7,7 +7,7 @@
 #include <functional>
 #include <optional>
 
-#include "graph/status.h"
+#include "base/status.h"
 
 namespace xstilts {
 

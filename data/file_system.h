@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "graph/status.h"
+#include "base/status.h"
 
 namespace xstilts {
 

@@ -3,8 +3,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "base/input_error.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

@@ -25,7 +25,7 @@
 //
 // Errors: the writer throws std::invalid_argument for features whose columns do not fit the task
 // (a missing or extra column, lengths that disagree, offsets that do not run from 0 upwards);
-// readers throw InputError (graph/input_error.h) naming the file and the problem (another kind,
+// readers throw InputError (base/input_error.h) naming the file and the problem (another kind,
 // a newer version, a missing dataset, lengths that disagree); HDF5 failures throw H5Error. One
 // writer or reader must not be used from two threads at once; different files may be used from
 // different threads (HDF5 calls are serialized inside H5File).

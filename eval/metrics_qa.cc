@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "eval/unicode.h"
+#include "base/unicode.h"
 
 namespace xstilts {
 namespace {

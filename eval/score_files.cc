@@ -2,9 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/input_error.h"
+#include "base/unicode.h"
 #include "eval/text_lines.h"
-#include "eval/unicode.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

@@ -1,5 +1,5 @@
 // Readers for XTREME submission and gold files (the layout evaluate.py reads). Each throws
-// InputError (graph/input_error.h) naming the file and line, or for JSON the file and the JSON
+// InputError (base/input_error.h) naming the file and line, or for JSON the file and the JSON
 // path (`file: $.data[0].paragraphs[2].qas[1].answers: ...`). Not thread-affine; no shared state.
 //
 // Line files are read like evaluate.py (UTF-8, universal newlines, each line str.strip()ped), but

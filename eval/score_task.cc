@@ -5,12 +5,12 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "base/input_error.h"
 #include "eval/metrics_accuracy.h"
 #include "eval/metrics_bucc.h"
 #include "eval/metrics_qa.h"
 #include "eval/metrics_seqeval.h"
 #include "eval/score_files.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "eval/unicode.h"
-#include "graph/input_error.h"
+#include "base/input_error.h"
+#include "base/unicode.h"
 
 namespace xstilts {
 

@@ -14,7 +14,7 @@ struct StrippedLine {
   long number = 0;   // 1-based line number in the file
 };
 
-// Throws InputError (graph/input_error.h) when the file cannot be read (`path: cannot read ...`)
+// Throws InputError (base/input_error.h) when the file cannot be read (`path: cannot read ...`)
 // or a line is not valid UTF-8 (`path:N: invalid UTF-8 at byte K of the line`).
 std::vector<StrippedLine> ReadStrippedLines(const std::filesystem::path& path);
 

@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "graph/sha256.h"
+#include "base/sha256.h"
 
 namespace xstilts {
 namespace {

@@ -124,6 +124,9 @@ struct NodeType {
   Resources resources;
   // Runs the node. Throws InputError for bad user data and std::exception for other failures.
   std::function<void(NodeContext&)> run;
+  // The name of the body in the LibTorch node module that `run` calls (nodes/torch_module.h), or
+  // empty when `run` is the whole body. A test checks that the module has a body for each.
+  std::string torch_body;
   // The body reads NodeContext::lineage() (e.g. a report labelling results by the nodes that made
   // them); the cache key then also holds every upstream node's name and type.
   bool reads_lineage = false;

@@ -24,20 +24,42 @@ Result<std::vector<size_t>> NodeIndices(const ResolvedPipeline& pipeline, const 
   return out;
 }
 
-// Why a node whose key has no entry must run.
-std::vector<std::string> MissReasons(const ResolvedPipeline& pipeline, size_t i, const NodePlan& plan,
-                                     ArtifactIndex& index) {
+// Why a node whose key has no entry must run: sets plan.stale_kind and plan.reasons.
+void ExplainMiss(const ResolvedPipeline& pipeline, size_t i, ArtifactIndex& index, NodePlan& plan) {
   std::optional<std::string> last = index.LastKey(pipeline.nodes[i].name);
-  if (!last) return {"never built"};
-  if (*last == plan.key) return {"cache entry missing (deleted or moved aside)"};
+  if (!last) {
+    plan.stale_kind = StaleKind::kNeverBuilt;
+    plan.reasons = {"never built"};
+    return;
+  }
+  if (*last == plan.key) {
+    plan.stale_kind = StaleKind::kEntryMissing;
+    plan.reasons = {"cache entry missing (deleted or moved aside)"};
+    return;
+  }
+  plan.stale_kind = StaleKind::kKeyChanged;
   std::optional<nlohmann::json> before = index.Components(*last);
-  if (!before) return {"key changed since the last run, whose entry is gone"};
-  std::vector<std::string> changes = DescribeKeyChange(*before, plan.components, pipeline, i);
-  if (changes.empty()) changes.push_back("key changed");
-  return changes;
+  if (!before) {
+    plan.reasons = {"key changed since the last run, whose entry is gone"};
+    return;
+  }
+  plan.reasons = DescribeKeyChange(*before, plan.components, pipeline, i);
+  if (plan.reasons.empty()) plan.reasons.push_back("key changed");
 }
 
 }  // namespace
+
+const char* StaleKindName(StaleKind kind) {
+  switch (kind) {
+    case StaleKind::kNone: return "none";
+    case StaleKind::kNeverBuilt: return "never_built";
+    case StaleKind::kEntryMissing: return "entry_missing";
+    case StaleKind::kKeyChanged: return "key_changed";
+    case StaleKind::kCorrupt: return "corrupt";
+    case StaleKind::kForced: return "forced";
+  }
+  return "unknown";
+}
 
 size_t Plan::CountState(NodeState state) const {
   size_t n = 0;
@@ -70,12 +92,13 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
       p.state = index.Has(p.key) ? NodeState::kCached : NodeState::kNotSelected;
     } else if (forced_set.count(i)) {
       p.state = NodeState::kStale;
+      p.stale_kind = StaleKind::kForced;
       p.reasons = {"forced (--force)"};
     } else if (index.Has(p.key)) {
       p.state = NodeState::kCached;
     } else {
       p.state = NodeState::kStale;
-      p.reasons = MissReasons(pipeline, i, p, index);
+      ExplainMiss(pipeline, i, index, p);
     }
   }
   // A stale node reads its inputs: check their checksums now, so that a corrupt entry is rebuilt
@@ -89,6 +112,7 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
         Status verified = index.Verify(input.key);
         if (!verified.ok()) {
           input.state = NodeState::kStale;
+          input.stale_kind = StaleKind::kCorrupt;
           input.reasons = {"cache entry corrupt, moved aside: " + verified.message()};
         }
       }

@@ -9,9 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/status.h"
 #include "graph/node_type.h"
 #include "graph/resolve.h"
-#include "graph/status.h"
 
 namespace xstilts {
 
@@ -32,11 +32,23 @@ class ArtifactIndex {
 
 enum class NodeState { kCached, kStale, kNotSelected };
 
+// Why a stale node must run; `NodePlan::reasons` says it in words.
+enum class StaleKind {
+  kNone,          // not stale
+  kNeverBuilt,    // this pipeline never built the node
+  kEntryMissing,  // its key is unchanged but the entry is gone (deleted or moved aside)
+  kKeyChanged,    // its key changed: reasons name the inputs or params that changed
+  kCorrupt,       // its entry failed its checksums when a stale node was about to read it
+  kForced,        // --force
+};
+const char* StaleKindName(StaleKind kind);  // "never_built", "entry_missing", ...
+
 struct NodePlan {
   std::string key;
   nlohmann::json components;
   NodeState state = NodeState::kStale;
-  std::vector<std::string> reasons;  // why it is stale
+  StaleKind stale_kind = StaleKind::kNone;
+  std::vector<std::string> reasons;  // why it is stale, for people (one change a line)
 };
 
 struct PlanOptions {

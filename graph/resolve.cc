@@ -216,12 +216,18 @@ std::vector<size_t> ResolvedPipeline::Ancestors(const std::vector<size_t>& roots
   return out;
 }
 
-std::optional<ResolvedPipeline> Resolve(const PipelineSpec& spec, const NodeRegistry& registry,
-                                        Diagnostics& diagnostics) {
-  size_t errors_before = diagnostics.size();
-  std::vector<Draft> drafts;
-  std::map<std::string, size_t> by_name;
+namespace {
+
+// The pipeline's nodes by name, for resolving references.
+struct NodeNames {
+  std::map<std::string, size_t> index;
   std::vector<std::string> names;
+};
+
+// Each declared node with its type, params and resources; inputs come later.
+std::vector<Draft> DraftNodes(const PipelineSpec& spec, const NodeRegistry& registry, NodeNames& names,
+                              Diagnostics& diagnostics) {
+  std::vector<Draft> drafts;
   for (const NodeDecl& decl : spec.nodes) {
     Draft draft{&decl, ResolvedNode{}, {}};
     draft.node.name = decl.name;
@@ -238,92 +244,115 @@ std::optional<ResolvedPipeline> Resolve(const PipelineSpec& spec, const NodeRegi
       }
       ResolveResources(decl.resources, draft.node, diagnostics);
     }
-    by_name[decl.name] = drafts.size();
-    names.push_back(decl.name);
+    names.index[decl.name] = drafts.size();
+    names.names.push_back(decl.name);
     drafts.push_back(std::move(draft));
   }
+  return drafts;
+}
 
+// The output of `producer_type` that a reference feeds into `port`. A reference without a port
+// takes the first output, unless only another output has the kind this input wants (`eval_*`
+// into a report's metrics input). Returns nullptr and reports when the kinds do not match.
+const PortSpec* ChooseOutput(const Ref& ref, const PortSpec& port, const NodeType& producer_type,
+                             std::string& out_port) {
+  const PortSpec* produced = producer_type.FindOutput(out_port);
+  const bool port_named = ref.text.size() > out_port.size() &&
+                          ref.text.compare(ref.text.size() - out_port.size() - 1, std::string::npos,
+                                           "." + out_port) == 0;
+  if (port.kind == "any" || produced->kind == port.kind || port_named) return produced;
+  const PortSpec* fitting = nullptr;
+  int fits = 0;
+  for (const PortSpec& o : producer_type.outputs) {
+    if (o.kind == port.kind) {
+      fitting = &o;
+      ++fits;
+    }
+  }
+  if (fits != 1) return produced;
+  out_port = fitting->name;
+  return fitting;
+}
+
+// One `inputs:` entry of draft i: the producers its references name, checked for kind and count.
+ResolvedInput ResolveInput(size_t i, const Value::Entry& e, const PortSpec& port, const std::vector<Draft>& drafts,
+                           const NodeNames& names, Diagnostics& diagnostics) {
+  const ResolvedNode& node = drafts[i].node;
+  ResolvedInput input{e.key, {}};
+  for (const Ref& ref : RefsOf(e.value, e.key, node.name, diagnostics)) {
+    for (auto [producer, out_port] : Lookup(ref, names.index, drafts, names.names, diagnostics)) {
+      const PortSpec* produced = ChooseOutput(ref, port, *drafts[producer].node.type, out_port);
+      if (port.kind != "any" && produced->kind != port.kind) {
+        diagnostics.Error(ref.loc, "input '" + e.key + "' of node '" + node.name + "' expects a '" + port.kind +
+                                       "' artifact, but '" + drafts[producer].node.name + "' produces '" +
+                                       produced->kind + "'");
+        continue;
+      }
+      if (producer == i) {
+        diagnostics.Error(ref.loc, "node '" + node.name + "' cannot use its own output");
+        continue;
+      }
+      input.refs.push_back(InputRef{producer, out_port});
+    }
+  }
+  if (!port.many && input.refs.size() > 1) {
+    diagnostics.Error(e.value.loc(), "input '" + e.key + "' of node '" + node.name + "' takes one artifact, got " +
+                                         std::to_string(input.refs.size()));
+  }
+  return input;
+}
+
+// Resolves draft i's inputs, checks that the required ones are connected, and sets its deps.
+void ConnectInputs(size_t i, std::vector<Draft>& drafts, const NodeNames& names, Diagnostics& diagnostics) {
+  Draft& draft = drafts[i];
+  const NodeType* type = draft.node.type;
+  std::set<std::string> connected;
+  std::vector<std::string> port_names;
+  for (const PortSpec& p : type->inputs) port_names.push_back(p.name);
+  if (draft.decl->inputs.is_map()) {
+    for (const Value::Entry& e : draft.decl->inputs.entries()) {
+      const PortSpec* port = type->FindInput(e.key);
+      if (port == nullptr) {
+        diagnostics.Error(e.key_loc, "node type '" + type->name + "' has no input port '" + e.key + "'" +
+                                         DidYouMean(e.key, port_names));
+        continue;
+      }
+      connected.insert(e.key);
+      ResolvedInput input = ResolveInput(i, e, *port, drafts, names, diagnostics);
+      draft.node.inputs.push_back(std::move(input));
+    }
+  }
+  for (const PortSpec& p : type->inputs) {
+    if (!p.optional && !connected.count(p.name)) {
+      diagnostics.Error(draft.node.loc, "node '" + draft.node.name + "' (type '" + type->name +
+                                            "') needs input '" + p.name + "' (a '" + p.kind + "' artifact)");
+    }
+  }
+  std::set<size_t> deps;
+  for (const ResolvedInput& in : draft.node.inputs) {
+    for (const InputRef& r : in.refs) deps.insert(r.node);
+  }
+  draft.node.deps.assign(deps.begin(), deps.end());
+  // Keep inputs in the type's port order so the cache key does not depend on the file's order.
+  auto rank = [&](const ResolvedInput& in) {
+    for (size_t k = 0; k < type->inputs.size(); ++k) {
+      if (type->inputs[k].name == in.port) return std::make_pair(k, std::string());
+    }
+    return std::make_pair(type->inputs.size(), in.port);  // open ports after declared ones, by name
+  };
+  std::sort(draft.node.inputs.begin(), draft.node.inputs.end(),
+            [&](const ResolvedInput& a, const ResolvedInput& b) { return rank(a) < rank(b); });
+}
+
+}  // namespace
+
+std::optional<ResolvedPipeline> Resolve(const PipelineSpec& spec, const NodeRegistry& registry,
+                                        Diagnostics& diagnostics) {
+  size_t errors_before = diagnostics.size();
+  NodeNames names;
+  std::vector<Draft> drafts = DraftNodes(spec, registry, names, diagnostics);
   for (size_t i = 0; i < drafts.size(); ++i) {
-    Draft& draft = drafts[i];
-    const NodeType* type = draft.node.type;
-    if (type == nullptr) continue;
-    std::set<std::string> connected;
-    std::vector<std::string> port_names;
-    for (const PortSpec& p : type->inputs) port_names.push_back(p.name);
-    if (draft.decl->inputs.is_map()) {
-      for (const Value::Entry& e : draft.decl->inputs.entries()) {
-        const PortSpec* port = type->FindInput(e.key);
-        if (port == nullptr) {
-          diagnostics.Error(e.key_loc, "node type '" + type->name + "' has no input port '" + e.key + "'" +
-                                           DidYouMean(e.key, port_names));
-          continue;
-        }
-        connected.insert(e.key);
-        ResolvedInput input{e.key, {}};
-        std::vector<Ref> refs = RefsOf(e.value, e.key, draft.node.name, diagnostics);
-        for (const Ref& ref : refs) {
-          for (auto [producer, out_port] : Lookup(ref, by_name, drafts, names, diagnostics)) {
-            const NodeType& producer_type = *drafts[producer].node.type;
-            const PortSpec* produced = producer_type.FindOutput(out_port);
-            const bool port_named = ref.text.size() > out_port.size() &&
-                                    ref.text.compare(ref.text.size() - out_port.size() - 1, std::string::npos,
-                                                     "." + out_port) == 0;
-            if (port->kind != "any" && produced->kind != port->kind && !port_named) {
-              // A reference without a port takes the first output, unless only another output has
-              // the kind this input wants (`eval_*` into a report's metrics input).
-              const PortSpec* fitting = nullptr;
-              int fits = 0;
-              for (const PortSpec& o : producer_type.outputs) {
-                if (o.kind == port->kind) {
-                  fitting = &o;
-                  ++fits;
-                }
-              }
-              if (fits == 1) {
-                produced = fitting;
-                out_port = fitting->name;
-              }
-            }
-            if (port->kind != "any" && produced->kind != port->kind) {
-              diagnostics.Error(ref.loc, "input '" + e.key + "' of node '" + draft.node.name + "' expects a '" +
-                                             port->kind + "' artifact, but '" + drafts[producer].node.name +
-                                             "' produces '" + produced->kind + "'");
-              continue;
-            }
-            if (producer == i) {
-              diagnostics.Error(ref.loc, "node '" + draft.node.name + "' cannot use its own output");
-              continue;
-            }
-            input.refs.push_back(InputRef{producer, out_port});
-          }
-        }
-        if (!port->many && input.refs.size() > 1) {
-          diagnostics.Error(e.value.loc(), "input '" + e.key + "' of node '" + draft.node.name + "' takes one artifact, got " +
-                                               std::to_string(input.refs.size()));
-        }
-        draft.node.inputs.push_back(std::move(input));
-      }
-    }
-    for (const PortSpec& p : type->inputs) {
-      if (!p.optional && !connected.count(p.name)) {
-        diagnostics.Error(draft.node.loc, "node '" + draft.node.name + "' (type '" + type->name +
-                                              "') needs input '" + p.name + "' (a '" + p.kind + "' artifact)");
-      }
-    }
-    std::set<size_t> deps;
-    for (const ResolvedInput& in : draft.node.inputs) {
-      for (const InputRef& r : in.refs) deps.insert(r.node);
-    }
-    draft.node.deps.assign(deps.begin(), deps.end());
-    // Keep inputs in the type's port order so the cache key does not depend on the file's order.
-    auto rank = [&](const ResolvedInput& in) {
-      for (size_t k = 0; k < type->inputs.size(); ++k) {
-        if (type->inputs[k].name == in.port) return std::make_pair(k, std::string());
-      }
-      return std::make_pair(type->inputs.size(), in.port);  // open ports after declared ones, by name
-    };
-    std::sort(draft.node.inputs.begin(), draft.node.inputs.end(),
-              [&](const ResolvedInput& a, const ResolvedInput& b) { return rank(a) < rank(b); });
+    if (drafts[i].node.type != nullptr) ConnectInputs(i, drafts, names, diagnostics);
   }
   if (diagnostics.size() != errors_before) return std::nullopt;
 

@@ -11,7 +11,7 @@
 #include <memory>
 #include <stdexcept>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 
 namespace fs = std::filesystem;
 

@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/readers/read_dataset.h"
-#include "graph/input_error.h"
 #include "graph/registry.h"
 #include "nodes/files_input.h"
 

@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <strings.h>
 
+#include "base/version.h"
+
 namespace xstilts {
 namespace {
 
@@ -190,7 +192,7 @@ TransferResult FetchToFile(const TransferOptions& options) {
   curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a multi-threaded process
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "xstilts/0.1");
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "xstilts/" XSTILTS_VERSION);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   // CURLOPT_RANGE rather than RESUME_FROM: with RESUME_FROM curl itself fails on a 200 reply,
   // while a server that ignores Range is simply a restart for us.

@@ -1,5 +1,5 @@
 // One HTTP(S) transfer with libcurl into a partial file that may already hold a prefix of the
-// content: the download node (nodes/download.cc) calls it once per attempt and decides about
+// content: the download node (nodes/download_node.cc) calls it once per attempt and decides about
 // mirrors, retries and checksums.
 //
 // Resuming: when `file` is not empty, the request carries `Range: bytes=<size>-`. A 206 reply

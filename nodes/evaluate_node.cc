@@ -35,7 +35,7 @@ NodeType MakeEvaluateNodeType() {
       ParamSpec{"device", ParamType::kString, "auto", "where to run the model", {"auto", "cpu", "cuda"}},
   };
   t.resources.threads = 0;
-  t.run = [](NodeContext& ctx) { RunTorchNode("evaluate", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

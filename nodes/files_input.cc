@@ -2,8 +2,8 @@
 
 #include <filesystem>
 
-#include "graph/input_error.h"
-#include "nodes/file_bundle.h"
+#include "base/input_error.h"
+#include "data/file_bundle.h"
 
 namespace fs = std::filesystem;
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <stdexcept>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
+#include "data/file_bundle.h"
 #include "graph/registry.h"
-#include "nodes/file_bundle.h"
 
 namespace fs = std::filesystem;
 

@@ -13,9 +13,9 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/readers/gettext_corpus.h"
-#include "graph/input_error.h"
 #include "graph/registry.h"
 
 namespace fs = std::filesystem;

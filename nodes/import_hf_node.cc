@@ -37,6 +37,8 @@ NodeType MakeImportHfNodeType() {
                 "`files` input: \".\" when it holds the two files); their content is part of the cache key"},
   };
   t.resources.threads = 1;
+  // The body reads the checkpoint through the `files` input when there is one.
+  t.torch_body = "import_hf";
   t.run = [](NodeContext& ctx) {
     RunWithFilesInput(ctx, ctx.params()["path"].get<std::string>(),
                       [](NodeContext& rebased) { RunTorchNode("import_hf", rebased); });
@@ -65,7 +67,7 @@ NodeType MakeExportHfNodeType() {
                 "id2label/label2id); empty: the masked-LM head if any, other heads dropped"},
   };
   t.resources.threads = 1;
-  t.run = [](NodeContext& ctx) { RunTorchNode("export_hf", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

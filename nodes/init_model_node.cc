@@ -28,7 +28,7 @@ NodeType MakeInitModelNodeType() {
       ParamSpec{"seed", ParamType::kInt, 0, "seed of the initialization (normal, std 0.02)"},
   };
   t.resources.threads = 1;
-  t.run = [](NodeContext& ctx) { RunTorchNode("init_model", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

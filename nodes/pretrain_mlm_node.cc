@@ -36,7 +36,7 @@ NodeType MakePretrainMlmNodeType() {
       ParamSpec{"bf16", ParamType::kBool, false, "bf16 autocast of the forward pass (CUDA only)"},
   };
   t.resources.threads = 0;
-  t.run = [](NodeContext& ctx) { RunTorchNode("pretrain_mlm", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

@@ -33,7 +33,7 @@ NodeType MakeRetrieveNodeType() {
       ParamSpec{"device", ParamType::kString, "auto", "where to run the model", {"auto", "cpu", "cuda"}},
   };
   t.resources.threads = 0;
-  t.run = [](NodeContext& ctx) { RunTorchNode("retrieve", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

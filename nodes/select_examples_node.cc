@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
-#include "graph/input_error.h"
 #include "graph/registry.h"
 
 namespace xstilts {

@@ -1,20 +1,20 @@
 // tokenize: examples + tokenizer -> tokens (data/token_dataset.h), the model-ready input rows of
-// every task. nodes/tokenize_features.h says how each task becomes features; the examples are read
+// every task. tokenizer/tokenize_features.h says how each task becomes features; the examples are read
 // from the artifact in blocks, the work is spread over threads and streamed to the file by
-// nodes/tokenize_stream.h, so memory does not grow with the corpus.
+// tokenizer/tokenize_stream.h, so memory does not grow with the corpus.
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/token_dataset.h"
-#include "graph/input_error.h"
 #include "graph/registry.h"
-#include "nodes/tokenize_features.h"
-#include "nodes/tokenize_stream.h"
-#include "nodes/tokenize_tokenizer_artifact.h"
+#include "tokenizer/tokenize_features.h"
+#include "tokenizer/tokenize_stream.h"
+#include "tokenizer/tokenizer_artifact.h"
 
 namespace xstilts {
 namespace {

@@ -1,6 +1,6 @@
 // tokenizer: an existing sentencepiece model file (XLM-R's sentencepiece.bpe.model, ...) or a
 // byte-level BPE directory (RoBERTa's vocab.json + merges.txt) as a "tokenizer" artifact
-// (nodes/tokenize_tokenizer_artifact.h). The files' content is part of the cache key, so
+// (tokenizer/tokenizer_artifact.h). The files' content is part of the cache key, so
 // replacing one makes the node and everything downstream stale.
 #include <filesystem>
 #include <fstream>
@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 #include "graph/registry.h"
 #include "nodes/files_input.h"
-#include "nodes/tokenize_tokenizer_artifact.h"
-#include "nodes/tokenizer/bpe_model.h"
+#include "tokenizer/bpe_model.h"
+#include "tokenizer/tokenizer_artifact.h"
 
 namespace fs = std::filesystem;
 

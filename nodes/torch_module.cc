@@ -5,19 +5,25 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "graph/input_error.h"
-#include "nodes/module_search.h"
+#include "base/input_error.h"
+#include "base/module_search.h"
 #include "nodes/torch_module_api.h"
 
 namespace xstilts {
 namespace {
 
 using RunFn = decltype(&xstilts_torch_run_node);
+using BodyTypesFn = decltype(&xstilts_torch_body_types);
 
-// Opens the module once per process; later calls get the same function or the same error.
-RunFn LoadRunFunction() {
+struct ModuleFunctions {
+  RunFn run = nullptr;
+  BodyTypesFn body_types = nullptr;
+};
+
+// Opens the module once per process; later calls get the same functions or the same error.
+const ModuleFunctions& LoadModule() {
   static std::once_flag once;
-  static RunFn run = nullptr;
+  static ModuleFunctions functions;
   static std::string error;
   std::call_once(once, [] {
     ModuleLocation location{"libxstilts_torch_nodes.so", "XSTILTS_TORCH_MODULE", "LibTorch node module"};
@@ -43,20 +49,38 @@ RunFn LoadRunFunction() {
       error = path.value() + ": not a LibTorch node module of this version of xstilts (stale build? rebuild it)";
       return;
     }
-    run = reinterpret_cast<RunFn>(dlsym(handle, "xstilts_torch_run_node"));
-    if (run == nullptr) error = path.value() + ": lacks xstilts_torch_run_node";
+    functions.run = reinterpret_cast<RunFn>(dlsym(handle, "xstilts_torch_run_node"));
+    functions.body_types = reinterpret_cast<BodyTypesFn>(dlsym(handle, "xstilts_torch_body_types"));
+    if (functions.run == nullptr || functions.body_types == nullptr) {
+      functions = {};
+      error = path.value() + ": lacks the entry points of a LibTorch node module";
+    }
   });
-  if (run == nullptr) throw std::runtime_error(error);
-  return run;
+  if (functions.run == nullptr) throw std::runtime_error(error);
+  return functions;
 }
 
 }  // namespace
 
 void RunTorchNode(const std::string& type, NodeContext& ctx) {
   TorchNodeOutcome outcome;
-  LoadRunFunction()(type.c_str(), &ctx, &outcome);
-  if (outcome.kind == 1) throw InputError(outcome.message);
-  if (outcome.kind != 0) throw std::runtime_error(outcome.message);
+  LoadModule().run(type.c_str(), &ctx, &outcome);
+  switch (outcome.kind) {
+    case TorchNodeOutcome::Kind::kOk: return;
+    case TorchNodeOutcome::Kind::kInputError: throw InputError(outcome.message);
+    case TorchNodeOutcome::Kind::kFailed: throw std::runtime_error(outcome.message);
+  }
+}
+
+void UseTorchBody(NodeType& t) {
+  t.torch_body = t.name;
+  t.run = [body = t.torch_body](NodeContext& ctx) { RunTorchNode(body, ctx); };
+}
+
+std::vector<std::string> TorchBodyTypes() {
+  std::vector<std::string> types;
+  LoadModule().body_types(&types);
+  return types;
 }
 
 }  // namespace xstilts

@@ -5,17 +5,19 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "graph/node_type.h"
 
-#define XSTILTS_TORCH_MODULE_ABI_VERSION 1
+#define XSTILTS_TORCH_MODULE_ABI_VERSION 2
 
 namespace xstilts {
 
-// How a body ended. kind: 0 ok, 1 bad user data (InputError), 2 any other failure.
+// How a body ended.
 struct TorchNodeOutcome {
-  int kind = 0;
-  std::string message;
+  enum class Kind { kOk, kInputError, kFailed };
+  Kind kind = Kind::kOk;
+  std::string message;  // for kInputError and kFailed
 };
 
 }  // namespace xstilts
@@ -24,4 +26,6 @@ extern "C" {
 uint32_t xstilts_torch_module_abi_version();
 // Runs the body registered under `type`; never throws.
 void xstilts_torch_run_node(const char* type, xstilts::NodeContext* ctx, xstilts::TorchNodeOutcome* outcome);
+// The names of the registered bodies, sorted.
+void xstilts_torch_body_types(std::vector<std::string>* types);
 }

@@ -52,7 +52,7 @@ NodeType MakeTrainNodeType() {
       ParamSpec{"bf16", ParamType::kBool, false, "bf16 autocast of the forward pass (CUDA only)"},
   };
   t.resources.threads = 0;
-  t.run = [](NodeContext& ctx) { RunTorchNode("train", ctx); };
+  UseTorchBody(t);
   return t;
 }
 

@@ -1,6 +1,6 @@
 // train_tokenizer: trains a sentencepiece model on the text of examples artifacts, sampling
-// sentences per language with XLM-R's temperature exponent (nodes/tokenizer/spm_trainer.h), and
-// writes it as a "tokenizer" artifact (nodes/tokenize_tokenizer_artifact.h).
+// sentences per language with XLM-R's temperature exponent (tokenizer/spm_trainer.h), and
+// writes it as a "tokenizer" artifact (tokenizer/tokenizer_artifact.h).
 #include <algorithm>
 #include <mutex>
 #include <set>
@@ -10,11 +10,11 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
-#include "graph/input_error.h"
 #include "graph/registry.h"
-#include "nodes/tokenize_tokenizer_artifact.h"
-#include "nodes/tokenizer/spm_trainer.h"
+#include "tokenizer/spm_trainer.h"
+#include "tokenizer/tokenizer_artifact.h"
 
 namespace xstilts {
 namespace {

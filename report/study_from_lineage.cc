@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "graph/input_error.h"
-#include "nodes/evaluation/metrics_table.h"
+#include "base/input_error.h"
+#include "data/metrics_table.h"
 
 namespace xstilts {
 namespace {

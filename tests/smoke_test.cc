@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "graph/status.h"
+#include "base/status.h"
 
 namespace xstilts {
 namespace {

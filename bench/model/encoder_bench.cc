@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
-#include "nodes/model/heads.h"
-#include "nodes/model/hf_task_export.h"
-#include "nodes/model/model_weights.h"
-#include "nodes/model/runtime_env.h"
-#include "nodes/model/trainer.h"
+#include "model/heads.h"
+#include "model/hf_task_export.h"
+#include "model/model_weights.h"
+#include "model/runtime_env.h"
+#include "model/trainer.h"
 
 namespace xstilts {
 namespace {

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
-#include "nodes/tokenizer/line_reader.h"
-#include "nodes/tokenizer/parallel_encoder.h"
-#include "nodes/tokenizer/sentencepiece_model.h"
-#include "nodes/tokenizer/spm_trainer.h"
+#include "tokenizer/line_reader.h"
+#include "tokenizer/parallel_encoder.h"
+#include "tokenizer/sentencepiece_model.h"
+#include "tokenizer/spm_trainer.h"
 
 namespace xstilts {
 namespace {

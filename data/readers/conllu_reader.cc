@@ -4,10 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/readers/language.h"
 #include "data/readers/reader_common.h"
 #include "data/readers/text_file.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 

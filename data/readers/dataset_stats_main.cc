@@ -5,9 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/input_error.h"
 #include "data/readers/dataset_summary.h"
 #include "data/readers/read_dataset.h"
-#include "graph/input_error.h"
 
 int main(int argc, char** argv) {
   if (argc < 3 || argc > 4) {

@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/readers/gettext_mo.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

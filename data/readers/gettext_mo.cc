@@ -11,9 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
+#include "base/utf8.h"
 #include "data/readers/text_file.h"
-#include "data/readers/utf8.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

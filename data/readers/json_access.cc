@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/readers/text_file.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 

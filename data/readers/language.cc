@@ -4,7 +4,7 @@
 #include <array>
 #include <utility>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 
 namespace xstilts {
 namespace {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/input_error.h"
 #include "data/readers/conllu_reader.h"
 #include "data/readers/gettext_corpus.h"
 #include "data/readers/glue_reader.h"
@@ -13,7 +14,6 @@
 #include "data/readers/squad_reader.h"
 #include "data/readers/tagging_reader.h"
 #include "data/readers/xnli_pawsx_reader.h"
-#include "graph/input_error.h"
 
 namespace xstilts {
 namespace {

@@ -11,10 +11,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "base/input_error.h"
 #include "data/readers/examples.h"
 #include "data/readers/json_access.h"
 #include "data/readers/text_file.h"
-#include "graph/input_error.h"
 
 namespace xstilts::readers_internal {
 

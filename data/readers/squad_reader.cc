@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "base/utf8.h"
 #include "data/readers/json_access.h"
 #include "data/readers/language.h"
 #include "data/readers/reader_common.h"
 #include "data/readers/text_file.h"
-#include "data/readers/utf8.h"
 
 namespace xstilts {
 namespace {

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "data/readers/utf8.h"
-#include "graph/input_error.h"
+#include "base/input_error.h"
+#include "base/utf8.h"
 
 namespace xstilts {
 

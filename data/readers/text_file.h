@@ -2,7 +2,7 @@
 // delimited (TSV / CSV) records, and collecting problems so that a reader reports many at once.
 //
 // Every function here is pure apart from LoadTextFile's file read; all are thread-safe.
-// Errors are thrown as InputError (graph/input_error.h) with `path:line: expected ..., got ...`.
+// Errors are thrown as InputError (base/input_error.h) with `path:line: expected ..., got ...`.
 #pragma once
 
 #include <cstddef>

@@ -5,15 +5,15 @@
 #include <map>
 #include <set>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/h5_file.h"
+#include "data/metrics_table.h"
 #include "data/token_dataset.h"
 #include "eval/metrics_accuracy.h"
 #include "eval/metrics_qa.h"
 #include "eval/metrics_seqeval.h"
-#include "graph/input_error.h"
 #include "nodes/evaluation/eval_decoding.h"
-#include "nodes/evaluation/metrics_table.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/torch_node_bodies.h"
 

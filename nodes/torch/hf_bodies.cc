@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "graph/input_error.h"
-#include "nodes/file_bundle.h"
-#include "nodes/model/model_facade.h"
+#include "base/input_error.h"
+#include "data/file_bundle.h"
+#include "model/model_facade.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/torch_node_bodies.h"
 

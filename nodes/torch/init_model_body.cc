@@ -1,8 +1,8 @@
 // The body of init_model (descriptor: nodes/init_model_node.cc).
 #include <fmt/format.h>
 
-#include "graph/input_error.h"
-#include "nodes/model/heads.h"
+#include "base/input_error.h"
+#include "model/heads.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/torch_node_bodies.h"
 

@@ -3,9 +3,9 @@
 #include <set>
 #include <stdexcept>
 
+#include "base/input_error.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
-#include "nodes/model/trainer.h"
+#include "model/trainer.h"
 
 namespace xstilts {
 

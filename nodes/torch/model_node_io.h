@@ -1,6 +1,6 @@
 // Reading and writing the artifacts of the model node bodies (inside the LibTorch node module).
 //
-//   model artifact  the HDF5 file of nodes/model/checkpoint_h5.h (SaveModelArtifact) with the
+//   model artifact  the HDF5 file of model/checkpoint_h5.h (SaveModelArtifact) with the
 //                   root attribute kind = "model" added, so every artifact names its kind.
 //   tokenizer       only its root attributes (vocab_size and special ids) are read here.
 //
@@ -15,7 +15,7 @@
 #include <string>
 
 #include "graph/node_type.h"
-#include "nodes/model/checkpoint_h5.h"
+#include "model/checkpoint_h5.h"
 
 namespace xstilts {
 

@@ -2,7 +2,7 @@
 #include <map>
 #include <stdexcept>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 #include "nodes/torch/torch_node_bodies.h"
 #include "nodes/torch_module_api.h"
 
@@ -25,6 +25,12 @@ TorchNodeBody FindTorchNodeBody(const std::string& type) {
   return it == Bodies().end() ? nullptr : it->second;
 }
 
+std::vector<std::string> TorchNodeBodyTypes() {
+  std::vector<std::string> types;
+  for (const auto& [type, body] : Bodies()) types.push_back(type);
+  return types;
+}
+
 }  // namespace xstilts
 
 extern "C" __attribute__((visibility("default"))) uint32_t xstilts_torch_module_abi_version() {
@@ -36,20 +42,24 @@ extern "C" __attribute__((visibility("default"))) void xstilts_torch_run_node(
   try {
     xstilts::TorchNodeBody body = xstilts::FindTorchNodeBody(type);
     if (body == nullptr) {
-      outcome->kind = 2;
+      outcome->kind = xstilts::TorchNodeOutcome::Kind::kFailed;
       outcome->message = std::string("the LibTorch node module has no body for node type '") + type + "'";
       return;
     }
     body(*ctx);
-    outcome->kind = 0;
+    outcome->kind = xstilts::TorchNodeOutcome::Kind::kOk;
   } catch (const xstilts::InputError& e) {
-    outcome->kind = 1;
+    outcome->kind = xstilts::TorchNodeOutcome::Kind::kInputError;
     outcome->message = e.what();
   } catch (const std::exception& e) {
-    outcome->kind = 2;
+    outcome->kind = xstilts::TorchNodeOutcome::Kind::kFailed;
     outcome->message = e.what();
   } catch (...) {
-    outcome->kind = 2;
+    outcome->kind = xstilts::TorchNodeOutcome::Kind::kFailed;
     outcome->message = "unknown exception in a LibTorch node body";
   }
+}
+
+extern "C" __attribute__((visibility("default"))) void xstilts_torch_body_types(std::vector<std::string>* types) {
+  *types = xstilts::TorchNodeBodyTypes();
 }

@@ -1,9 +1,9 @@
 // The body of pretrain_mlm (descriptor: nodes/pretrain_mlm_node.cc).
 #include <fmt/format.h>
 
-#include "graph/input_error.h"
-#include "nodes/model/mlm_masking.h"
-#include "nodes/model/model_weights.h"
+#include "base/input_error.h"
+#include "model/mlm_masking.h"
+#include "model/model_weights.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/token_batches.h"
 #include "nodes/torch/torch_node_bodies.h"

@@ -13,8 +13,8 @@
 #include <string>
 
 #include "data/token_dataset.h"
-#include "nodes/model/batch.h"
-#include "nodes/model/heads.h"
+#include "model/batch.h"
+#include "model/heads.h"
 
 namespace xstilts {
 

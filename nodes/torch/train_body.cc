@@ -4,9 +4,9 @@
 #include <cmath>
 #include <set>
 
-#include "graph/input_error.h"
-#include "nodes/model/model_weights.h"
-#include "nodes/model/multitask_source.h"
+#include "base/input_error.h"
+#include "model/model_weights.h"
+#include "model/multitask_source.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/token_batches.h"
 #include "nodes/torch/torch_node_bodies.h"

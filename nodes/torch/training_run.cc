@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/input_error.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
 #include "nodes/torch/model_node_io.h"
 
 namespace xstilts {

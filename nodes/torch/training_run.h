@@ -1,4 +1,4 @@
-// What pretrain_mlm and train share around the Trainer (nodes/model/trainer.h): the per-step log
+// What pretrain_mlm and train share around the Trainer (model/trainer.h): the per-step log
 // that survives an interrupted run, progress reports, the cost record and the "metrics" artifact.
 //
 // Torch header. Called from the node body's thread only.
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "graph/node_type.h"
-#include "nodes/model/heads.h"
-#include "nodes/model/trainer.h"
+#include "model/heads.h"
+#include "model/trainer.h"
 
 namespace xstilts {
 

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "base/input_error.h"
 #include "data/h5_file.h"
 #include "data/readers/read_dataset.h"
-#include "graph/input_error.h"
 #include "tests/readers/reader_test_util.h"
 #include "tests/shared_data.h"
 

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
 #include "tests/readers/reader_test_util.h"
 
 namespace xstilts {

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/input_error.h"
 #include "data/h5_file.h"
-#include "graph/input_error.h"
 #include "tests/readers/reader_test_util.h"
 
 namespace xstilts {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 #include "tests/eval/temp_tree.h"
 
 namespace xstilts {

@@ -97,6 +97,7 @@ TEST(Plan, EverythingIsNewAtFirstAndCachedAfterwards) {
   Plan first = MakeOrDie(p, index);
   EXPECT_EQ(Stale(p, first).size(), 4u);
   EXPECT_EQ(first.nodes[0].reasons, (std::vector<std::string>{"never built"}));
+  EXPECT_EQ(first.nodes[0].stale_kind, StaleKind::kNeverBuilt);
   index.Build(p, first);
   EXPECT_TRUE(Stale(p, MakeOrDie(p, index)).empty());
 }
@@ -112,6 +113,9 @@ TEST(Plan, ParamChangeMakesExactlyItsDescendantsStaleWithReasons) {
             (std::vector<std::string>{"params.learning_rate: 3e-05 -> 1e-05"}));
   EXPECT_EQ(plan.nodes[*changed.Find("eval")].reasons,
             (std::vector<std::string>{"input 'model' changed (from model)"}));
+  EXPECT_EQ(plan.nodes[*changed.Find("model")].stale_kind, StaleKind::kKeyChanged);
+  EXPECT_EQ(plan.nodes[*changed.Find("eval")].stale_kind, StaleKind::kKeyChanged);
+  EXPECT_EQ(plan.nodes[*changed.Find("src")].stale_kind, StaleKind::kNone);
 }
 
 TEST(Plan, KeyIgnoresNodeNamesAndSettingsOutsideTheKey) {
@@ -191,6 +195,7 @@ TEST(Plan, ForceAndOnlySelectNodes) {
   Plan forced = MakeOrDie(p, index, force);
   EXPECT_EQ(Stale(p, forced), (std::vector<std::string>{"model"}));
   EXPECT_EQ(forced.nodes[*p.Find("model")].reasons, (std::vector<std::string>{"forced (--force)"}));
+  EXPECT_EQ(forced.nodes[*p.Find("model")].stale_kind, StaleKind::kForced);
 
   FakeIndex empty;
   PlanOptions only;
@@ -218,6 +223,7 @@ TEST(Plan, CorruptInputOfAStaleNodeIsRebuilt) {
   EXPECT_EQ(Stale(changed, plan), (std::vector<std::string>{"model", "eval"}));
   EXPECT_EQ(plan.nodes[*changed.Find("model")].reasons,
             (std::vector<std::string>{"cache entry corrupt, moved aside: checksum mismatch"}));
+  EXPECT_EQ(plan.nodes[*changed.Find("model")].stale_kind, StaleKind::kCorrupt);
   EXPECT_EQ(index.verified, 3);  // model and other for eval, then src for the now-stale model
 }
 

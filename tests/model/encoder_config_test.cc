@@ -1,9 +1,9 @@
-#include "nodes/model/encoder_config.h"
+#include "model/encoder_config.h"
 
 #include <gtest/gtest.h>
 
-#include "nodes/model/lr_schedule.h"
-#include "nodes/model/task_sampler.h"
+#include "model/lr_schedule.h"
+#include "model/task_sampler.h"
 
 namespace xstilts {
 namespace {

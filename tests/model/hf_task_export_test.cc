@@ -1,12 +1,12 @@
-#include "nodes/model/hf_task_export.h"
+#include "model/hf_task_export.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <map>
 
-#include "nodes/model/model_weights.h"
-#include "nodes/model/safetensors.h"
+#include "model/model_weights.h"
+#include "model/safetensors.h"
 #include "tests/model/tiny_model.h"
 
 namespace xstilts {

@@ -1,10 +1,10 @@
-#include "nodes/model/linear_cross_entropy.h"
+#include "model/linear_cross_entropy.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "nodes/model/batch.h"
+#include "model/batch.h"
 
 namespace xstilts {
 namespace {

@@ -1,14 +1,14 @@
 // Torch-free tests: a Hugging Face checkpoint written by hand (as transformers lays out
 // RobertaForMaskedLM) goes through the facade into a model artifact and back, bit for bit.
-#include "nodes/model/model_facade.h"
+#include "model/model_facade.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <random>
 
-#include "nodes/model/label_alignment.h"
-#include "nodes/model/safetensors.h"
+#include "model/label_alignment.h"
+#include "model/safetensors.h"
 
 namespace xstilts {
 namespace {

@@ -7,9 +7,9 @@
 #include <fstream>
 #include <set>
 
-#include "nodes/model/heads.h"
-#include "nodes/model/mlm_masking.h"
-#include "nodes/model/model_weights.h"
+#include "model/heads.h"
+#include "model/mlm_masking.h"
+#include "model/model_weights.h"
 #include "tests/model/tiny_model.h"
 
 namespace xstilts {

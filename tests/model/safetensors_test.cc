@@ -1,4 +1,4 @@
-#include "nodes/model/safetensors.h"
+#include "model/safetensors.h"
 
 #include <gtest/gtest.h>
 

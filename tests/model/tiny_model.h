@@ -3,8 +3,8 @@
 
 #include <torch/torch.h>
 
-#include "nodes/model/batch.h"
-#include "nodes/model/encoder_config.h"
+#include "model/batch.h"
+#include "model/encoder_config.h"
 
 namespace xstilts::testing {
 

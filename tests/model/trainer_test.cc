@@ -1,14 +1,14 @@
-#include "nodes/model/trainer.h"
+#include "model/trainer.h"
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
 #include <filesystem>
 
-#include "nodes/model/checkpoint_h5.h"
-#include "nodes/model/heads.h"
-#include "nodes/model/mlm_masking.h"
-#include "nodes/model/multitask_source.h"
+#include "model/checkpoint_h5.h"
+#include "model/heads.h"
+#include "model/mlm_masking.h"
+#include "model/multitask_source.h"
 #include "tests/model/tiny_model.h"
 
 namespace xstilts {

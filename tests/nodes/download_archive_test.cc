@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include "graph/input_error.h"
-#include "graph/sha256.h"
+#include "base/input_error.h"
+#include "base/sha256.h"
 #include "nodes/archive_unpack.h"
 #include "tests/nodes/download_test_support.h"
 #include "tests/nodes/test_http_server.h"

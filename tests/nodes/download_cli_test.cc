@@ -7,7 +7,7 @@
 #include <chrono>
 #include <thread>
 
-#include "graph/sha256.h"
+#include "base/sha256.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/nodes/download_test_support.h"
 #include "tests/nodes/test_http_server.h"

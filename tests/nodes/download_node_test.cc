@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "graph/input_error.h"
-#include "graph/sha256.h"
+#include "base/input_error.h"
+#include "base/sha256.h"
 #include "tests/nodes/download_test_support.h"
 #include "tests/nodes/test_http_server.h"
 

@@ -17,9 +17,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/file_bundle.h"
 #include "graph/node_type.h"
 #include "graph/registry.h"
-#include "nodes/file_bundle.h"
 
 namespace xstilts::testing {
 

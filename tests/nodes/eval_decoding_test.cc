@@ -6,8 +6,8 @@
 #include <torch/torch.h>
 
 #include "data/h5_file.h"
+#include "data/metrics_table.h"
 #include "nodes/evaluation/eval_decoding.h"
-#include "nodes/evaluation/metrics_table.h"
 #include "nodes/evaluation/retrieval.h"
 
 namespace xstilts {

@@ -1,7 +1,7 @@
 // The files node: local files and directories as a bundle, keyed by their content.
 #include <gtest/gtest.h>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/nodes/download_test_support.h"
 

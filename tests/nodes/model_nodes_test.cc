@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/h5_file.h"
-#include "nodes/model/safetensors.h"
+#include "model/safetensors.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/nodes/model_test_support.h"
 #include "tests/shared_data.h"

@@ -9,9 +9,9 @@
 
 #include "data/h5_file.h"
 #include "data/token_dataset.h"
-#include "nodes/tokenize_tokenizer_artifact.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/tokenizer/bpe_test_vocab.h"
+#include "tokenizer/tokenizer_artifact.h"
 
 namespace xstilts {
 namespace {

@@ -18,11 +18,11 @@
 #include "data/h5_file.h"
 #include "data/readers/read_dataset.h"
 #include "data/token_dataset.h"
-#include "nodes/tokenize_stream.h"
-#include "nodes/tokenize_tokenizer_artifact.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/readers/reader_test_util.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
+#include "tokenizer/tokenize_stream.h"
+#include "tokenizer/tokenizer_artifact.h"
 
 namespace xstilts {
 namespace {

@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "graph/input_error.h"
+#include "base/input_error.h"
 
 namespace xstilts::testing {
 

@@ -6,8 +6,8 @@
 
 #include <filesystem>
 
-#include "graph/input_error.h"
-#include "nodes/evaluation/metrics_table.h"
+#include "base/input_error.h"
+#include "data/metrics_table.h"
 
 namespace xstilts {
 namespace {

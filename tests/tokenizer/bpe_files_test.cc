@@ -1,12 +1,12 @@
 // vocab.json and merges.txt parsing, and the errors a person reads for malformed files.
-#include "nodes/tokenizer/bpe_files.h"
+#include "tokenizer/bpe_files.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "graph/input_error.h"
-#include "nodes/tokenizer/bpe_model.h"
+#include "base/input_error.h"
+#include "tokenizer/bpe_model.h"
 
 namespace xstilts {
 namespace {

@@ -1,7 +1,7 @@
 // BpeModel: Hugging Face's own RoBERTa tokenizer test on its toy files, a RoBERTa-shaped toy
 // vocabulary (bpe_test_vocab.h) with ids from a Python port of GPT-2's encoder.py, offsets,
 // non-ASCII text and pre-split words.
-#include "nodes/tokenizer/bpe_model.h"
+#include "tokenizer/bpe_model.h"
 
 #include <string>
 #include <thread>

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "nodes/tokenizer/sentencepiece_model.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
+#include "tokenizer/sentencepiece_model.h"
 
 namespace xstilts {
 namespace {

@@ -1,6 +1,6 @@
 // GPT-2's pre-tokenization against what Python's `regex` findall gives for the same pattern
 // (the expected pieces were produced with regex 2026.5.9).
-#include "nodes/tokenizer/gpt2_pretokenizer.h"
+#include "tokenizer/gpt2_pretokenizer.h"
 
 #include <string>
 #include <vector>

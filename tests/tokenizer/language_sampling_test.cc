@@ -1,4 +1,4 @@
-#include "nodes/tokenizer/language_sampling.h"
+#include "tokenizer/language_sampling.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "nodes/tokenizer/parallel_encoder.h"
+#include "tokenizer/parallel_encoder.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "nodes/tokenizer/line_reader.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
+#include "tokenizer/line_reader.h"
 
 namespace xstilts {
 namespace {

@@ -1,4 +1,4 @@
-#include "nodes/tokenizer/sentencepiece_model.h"
+#include "tokenizer/sentencepiece_model.h"
 
 #include <gtest/gtest.h>
 

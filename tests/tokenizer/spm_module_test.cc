@@ -1,4 +1,4 @@
-#include "nodes/tokenizer/spm_module.h"
+#include "tokenizer/spm_module.h"
 
 #include <elf.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "nodes/tokenizer/spm_trainer.h"
+#include "tokenizer/spm_trainer.h"
 
 #include <gtest/gtest.h>
 
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "nodes/tokenizer/sentencepiece_model.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
+#include "tokenizer/sentencepiece_model.h"
 
 namespace xstilts {
 namespace {

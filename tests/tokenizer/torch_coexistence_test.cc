@@ -8,9 +8,9 @@
 #include <fstream>
 #include <string>
 
-#include "nodes/tokenizer/parallel_encoder.h"
-#include "nodes/tokenizer/sentencepiece_model.h"
 #include "tests/tokenizer/tokenizer_test_data.h"
+#include "tokenizer/parallel_encoder.h"
+#include "tokenizer/sentencepiece_model.h"
 
 namespace xstilts {
 namespace {

@@ -1,0 +1,53 @@
+#include "engine/local_run.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "engine/node_runner.h"
+
+namespace xstilts {
+namespace {
+
+int DetectGpus() {
+  int n = 0;
+  while (access(("/dev/nvidia" + std::to_string(n)).c_str(), F_OK) == 0) ++n;
+  return n;
+}
+
+}  // namespace
+
+std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserver& observer,
+                                   const LocalRunSettings& settings) {
+  const ResolvedPipeline& pipeline = session.pipeline;
+  std::vector<bool> to_run(pipeline.nodes.size());
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) to_run[i] = plan.nodes[i].state == NodeState::kStale;
+  CachingNodeRunner runner(pipeline, plan, *session.store, observer, settings.cancel);
+  ExecuteOptions exec;
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  exec.jobs = settings.jobs > 0 ? settings.jobs : cores;
+  exec.threads = cores;
+  exec.gpus = DetectGpus();
+  exec.keep_going = settings.keep_going;
+  exec.cancel = settings.cancel;
+  return Execute(pipeline, to_run, runner, exec);
+}
+
+Status RecordBuiltKeys(Session& session, const Plan& plan, const std::vector<NodeResult>& results) {
+  const ResolvedPipeline& pipeline = session.pipeline;
+  std::map<std::string, std::string>& refs = session.index->refs();
+  bool changed = false;
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    const NodeOutcome o = results[i].outcome;
+    const bool built =
+        o == NodeOutcome::kRan || (o == NodeOutcome::kCached && plan.nodes[i].state != NodeState::kNotSelected);
+    if (built && refs[pipeline.nodes[i].name] != plan.nodes[i].key) {
+      refs[pipeline.nodes[i].name] = plan.nodes[i].key;
+      changed = true;
+    }
+  }
+  return changed ? session.store->WriteRefs(session.pipeline_id, refs) : Status::Ok();
+}
+
+}  // namespace xstilts

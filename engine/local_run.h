@@ -1,0 +1,31 @@
+// Running a plan's stale nodes on this machine: the oneTBB executor (graph/executor.h) over a
+// CachingNodeRunner, with as many nodes at once as the settings allow and the machine's cores
+// and GPUs as the resources nodes draw from. Then the pipeline's references are moved to the
+// keys just built, for `status` and `explain`.
+#pragma once
+
+#include <atomic>
+#include <vector>
+
+#include "engine/run_observer.h"
+#include "engine/session.h"
+#include "graph/executor.h"
+#include "graph/plan.h"
+
+namespace xstilts {
+
+struct LocalRunSettings {
+  int jobs = 0;                               // nodes at once; 0: one per core
+  bool keep_going = false;                    // after a failure, go on with what does not depend on it
+  const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to stop: running nodes are told, no new ones start
+};
+
+// Runs every node the plan marks stale; returns one result per pipeline node.
+std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserver& observer,
+                                   const LocalRunSettings& settings);
+
+// Records, for every selected node that ran or was found cached, its key as the pipeline's latest.
+// Fails (kIo) when the references cannot be written; the artifacts themselves are safe then.
+Status RecordBuiltKeys(Session& session, const Plan& plan, const std::vector<NodeResult>& results);
+
+}  // namespace xstilts

@@ -1,0 +1,47 @@
+// CachingNodeRunner: runs one pipeline node against the artifact store.
+//
+// For a stale node: takes the key's lock (waiting if another process builds the same key, then
+// reusing its result), runs the node type's body in a fresh temp directory, records timings and
+// cost, and publishes the outputs atomically. A failed or cancelled body leaves nothing in the
+// cache. Thread-safe: the executor calls Run() for independent nodes concurrently.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "data/artifact_store.h"
+#include "engine/run_observer.h"
+#include "graph/executor.h"
+#include "graph/plan.h"
+#include "graph/resolve.h"
+
+namespace xstilts {
+
+class CachingNodeRunner : public NodeRunner {
+ public:
+  CachingNodeRunner(const ResolvedPipeline& pipeline, const Plan& plan, ArtifactStore& store,
+                    RunObserver& observer, const std::atomic<bool>* cancel)
+      : pipeline_(pipeline), plan_(plan), store_(store), observer_(observer), cancel_(cancel) {}
+
+  NodeResult Run(size_t node, const GrantedResources& granted) override;
+
+  // The metadata recorded for nodes that ran in this process (by node name).
+  std::map<std::string, nlohmann::json> records() const;
+
+ private:
+  NodeResult Build(size_t node, const GrantedResources& granted, nlohmann::json& record);
+
+  const ResolvedPipeline& pipeline_;
+  const Plan& plan_;
+  ArtifactStore& store_;
+  RunObserver& observer_;
+  const std::atomic<bool>* cancel_;
+  mutable std::mutex mutex_;
+  std::map<std::string, nlohmann::json> records_;
+};
+
+}  // namespace xstilts

@@ -5,7 +5,13 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 XSTILTS = $(BUILD_DIR)/cli/xstilts
 
-.PHONY: all deps build test demo bench clean
+# Sanitizer and fuzzing builds live in folders of their own (docs/testing.md).
+SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+# The tests TSan runs: the executor, the store, locks and the processes that share a cache.
+TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity|ParallelEncoder|TokenizeStream
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test demo bench clean check-sanitize check-asan check-tsan fuzz
 
 all: build
 
@@ -28,5 +34,27 @@ bench: build
 	@scripts/install-deps.sh --bench
 	scripts/run-benchmarks.sh $(BUILD_DIR)
 
+# ASan+UBSan over the LibTorch-free suite, then TSan over the concurrency tests.
+check-sanitize: check-asan check-tsan
+
+check-asan: deps
+	cmake -S . -B build-asan $(SANITIZE_FLAGS) -DXSTILTS_SANITIZE=address,undefined
+	cmake --build build-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+
+check-tsan: deps
+	cmake -S . -B build-tsan $(SANITIZE_FLAGS) -DXSTILTS_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+
+# libFuzzer targets (clang), each run FUZZ_SECONDS from a seeded corpus.
+fuzz: deps
+	@scripts/install-deps.sh --fuzz
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz $(SANITIZE_FLAGS) -DXSTILTS_FUZZ=ON -DXSTILTS_BUILD_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_targets
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz

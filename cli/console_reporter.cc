@@ -9,7 +9,9 @@ namespace {
 std::string Clock() {
   std::time_t now = std::time(nullptr);
   char buffer[16];
-  std::strftime(buffer, sizeof(buffer), "%H:%M:%S", std::localtime(&now));
+  std::tm local{};
+  localtime_r(&now, &local);  // node threads print at once: not std::localtime's shared buffer
+  std::strftime(buffer, sizeof(buffer), "%H:%M:%S", &local);
   return buffer;
 }
 

@@ -11,13 +11,7 @@ namespace {
 std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code) {
   PlanOptions options;
   options.verify_inputs = false;  // status must not move entries around
-  Result<Plan> plan = MakePlan(session.pipeline, *session.index, *session.hasher, options);
-  if (!plan.ok()) {
-    std::fprintf(stderr, "error: %s\n", plan.status().message().c_str());
-    exit_code = plan.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;
-    return std::nullopt;
-  }
-  return std::move(plan.value());
+  return PlanSession(session, options, exit_code);
 }
 
 std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }

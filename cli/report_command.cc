@@ -15,11 +15,8 @@ int ReportCommand(const ReportOptions& options) {
   if (!session) return exit_code;
   PlanOptions plan_options;
   plan_options.verify_inputs = false;
-  Result<Plan> plan = MakePlan(session->pipeline, *session->index, *session->hasher, plan_options);
-  if (!plan.ok()) {
-    std::fprintf(stderr, "error: %s\n", plan.status().message().c_str());
-    return plan.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;
-  }
+  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  if (!plan) return exit_code;
   const ResolvedPipeline& pipeline = session->pipeline;
   // A pipeline with a report node says which results and settings it wants; otherwise every
   // node with a metrics output is a result.

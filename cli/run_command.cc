@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/console_reporter.h"
@@ -60,6 +61,22 @@ void PrintResultsJson(const ResolvedPipeline& pipeline, const Plan& plan, const 
   std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}}.dump().c_str());
 }
 
+// The run log, or null: with nothing to run a read-only cache is fine (a warning); a run that
+// would write the cache cannot go on without it (exit kExitEnvironment).
+std::unique_ptr<JsonRunLog> OpenRunLog(const std::string& path, const Plan& plan, int& exit_code) {
+  try {
+    return std::make_unique<JsonRunLog>(path);
+  } catch (const std::exception& e) {
+    if (plan.CountState(NodeState::kStale) == 0) {
+      std::fprintf(stderr, "warning: %s; nothing to run, going on without it\n", e.what());
+      return nullptr;
+    }
+    std::fprintf(stderr, "error: %s: is the cache writable for you?\n", e.what());
+    exit_code = kExitEnvironment;
+    return nullptr;
+  }
+}
+
 }  // namespace
 
 int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
@@ -73,12 +90,9 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   plan_options.force = options.force;
   plan_options.only = options.only;
   plan_options.verify_inputs = !options.dry_run;
-  Result<Plan> planned = MakePlan(pipeline, *session->index, *session->hasher, plan_options);
-  if (!planned.ok()) {
-    std::fprintf(stderr, "error: %s\n", planned.status().message().c_str());
-    return planned.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;
-  }
-  const Plan& plan = planned.value();
+  std::optional<Plan> planned = PlanSession(*session, plan_options, exit_code);
+  if (!planned) return exit_code;
+  const Plan& plan = *planned;
   std::FILE* human = options.json ? stderr : stdout;
   PrintPlan(pipeline, plan, human);
   std::fflush(human);
@@ -91,12 +105,15 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   ConsoleReporter console(stderr, isatty(STDERR_FILENO) && !options.json);
   std::string log_path = options.log.empty() ? (session->store->RunDir(session->pipeline_id) / "run.jsonl").string()
                                              : options.log;
-  JsonRunLog run_log(log_path);
-  run_log.Event({{"event", "run_start"}, {"pipeline", pipeline.file}, {"nodes", pipeline.nodes.size()},
-                 {"to_run", plan.CountState(NodeState::kStale)}});
+  std::unique_ptr<JsonRunLog> run_log = OpenRunLog(log_path, plan, exit_code);
+  if (run_log == nullptr && exit_code != 0) return exit_code;
   RunObservers observers;
   observers.Add(&console);
-  observers.Add(&run_log);
+  if (run_log) {
+    run_log->Event({{"event", "run_start"}, {"pipeline", pipeline.file}, {"nodes", pipeline.nodes.size()},
+                    {"to_run", plan.CountState(NodeState::kStale)}});
+    observers.Add(run_log.get());
+  }
   const std::vector<NodeResult> results =
       RunLocally(*session, plan, observers, LocalRunSettings{options.jobs, options.keep_going, cancel});
   Status recorded = RecordBuiltKeys(*session, plan, results);
@@ -106,8 +123,10 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   for (const NodeResult& r : results) ++counts[static_cast<int>(r.outcome)];
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   bool cancelled = cancel && cancel->load();
-  run_log.Event({{"event", "run_end"}, {"seconds", seconds}, {"ran", counts[0]}, {"cached", counts[1]},
-                 {"failed", counts[2]}, {"skipped", counts[3]}, {"cancelled", cancelled}});
+  if (run_log) {
+    run_log->Event({{"event", "run_end"}, {"seconds", seconds}, {"ran", counts[0]}, {"cached", counts[1]},
+                    {"failed", counts[2]}, {"skipped", counts[3]}, {"cancelled", cancelled}});
+  }
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     if (results[i].outcome == NodeOutcome::kFailed) {
       std::fprintf(stderr, "error: %s\n", results[i].message.c_str());

@@ -89,12 +89,14 @@ Status ArtifactStore::Verify(const CacheEntry& entry) const {
   return Status::Ok();
 }
 
-Status ArtifactStore::MoveAside(const std::string& key) const {
+fs::path ArtifactStore::CorruptDir(const std::string& key) const {
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  fs::path target = root_ / "corrupt" / (key + "." + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) +
-                                         "." + std::to_string(::getpid()));
-  return fs_.Rename(EntryDir(key), target);
+  return root_ / "corrupt" /
+         (key + "." + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now).count()) + "." +
+          std::to_string(::getpid()));
 }
+
+Status ArtifactStore::MoveAside(const std::string& key) const { return fs_.Rename(EntryDir(key), CorruptDir(key)); }
 
 Result<FileLock> ArtifactStore::LockKey(const std::string& key, const std::atomic<bool>* cancel,
                                         const std::function<void()>& on_wait) const {
@@ -145,7 +147,9 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
   // A forced re-run replaces the old entry: move it out of the way first (readers are excluded by
   // the key lock, which the caller holds).
   fs::path old = tmp_dir.string() + ".old";
-  bool replaced = fs::exists(entry, ec);
+  const bool replaced = fs::exists(entry, ec);
+  // An entry that is there but not complete was truncated or damaged: kept in corrupt/ for a look.
+  const bool damaged = replaced && !IsComplete(key);
   if (replaced) {
     Status moved = fs_.Rename(entry, old);
     if (!moved.ok()) return fail(moved);
@@ -155,7 +159,11 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
     if (replaced) (void)fs_.Rename(old, entry);
     return fail(renamed);
   }
-  if (replaced) (void)fs_.RemoveAll(old);
+  if (damaged) {
+    (void)fs_.Rename(old, CorruptDir(key));
+  } else if (replaced) {
+    (void)fs_.RemoveAll(old);
+  }
   return fs_.Sync(entry.parent_path());
 }
 

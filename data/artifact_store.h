@@ -63,13 +63,16 @@ class ArtifactStore {
   Status Verify(const CacheEntry& entry) const;
   // Moves an entry to corrupt/ so it is rebuilt and can be inspected.
   Status MoveAside(const std::string& key) const;
+  // Where MoveAside puts `key`'s entry now: corrupt/<key>.<unix time>.<pid>.
+  std::filesystem::path CorruptDir(const std::string& key) const;
 
   Result<FileLock> LockKey(const std::string& key, const std::atomic<bool>* cancel,
                            const std::function<void()>& on_wait = nullptr) const;
   // A fresh temp directory for building `key`; the caller holds the key's lock.
   Result<std::filesystem::path> CreateTempDir(const std::string& key);
   // Publishes the *.h5 files in `tmp_dir` as the entry for `key` with `meta` (to which "files" is
-  // added), replacing an existing entry. On failure nothing is published and tmp_dir is removed.
+  // added), replacing an existing entry; one that was incomplete (truncated) goes to corrupt/.
+  // On failure nothing is published and tmp_dir is removed.
   Status Publish(const std::filesystem::path& tmp_dir, const std::string& key, nlohmann::json meta);
   std::filesystem::path ResumeDir(const std::string& key) const;
 

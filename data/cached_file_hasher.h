@@ -1,11 +1,13 @@
 // CachedFileHasher: content hashes of external files (dataset files, exec deps) for cache keys,
-// remembered per path with the file's size, mtime and inode, so that unchanged big files are not
-// re-read on every run. A changed stat re-hashes; a remembered hash is never trusted otherwise.
-// Thread-safe.
+// remembered per path with the file's device, inode, size, mtime and ctime, so that unchanged big
+// files are not re-read on every run. Any write changes the ctime (which no user can set back,
+// unlike the mtime that `cp -p` and rsync preserve), so a changed stat re-hashes, and a
+// remembered hash is never trusted otherwise. Thread-safe.
 #pragma once
 
 #include <filesystem>
 #include <mutex>
+#include <string>
 
 #include "graph/node_type.h"
 
@@ -19,10 +21,14 @@ class CachedFileHasher : public FileHasher {
   size_t files_read() const { return files_read_; }  // how many files were actually read
 
  private:
-  std::string HashFile(const std::filesystem::path& path);
+  std::string HashRegularFile(const std::filesystem::path& path);
   std::filesystem::path dir_;
   std::mutex mutex_;
   size_t files_read_ = 0;
 };
+
+// The same hash as CachedFileHasher::Hash, always read from the content (nothing remembered):
+// for checking that a file still holds what a key says. Throws like FileHasher::Hash.
+std::string HashContent(const std::filesystem::path& path);
 
 }  // namespace xstilts

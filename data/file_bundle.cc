@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "base/child_path.h"
 #include "data/h5_file.h"
 
 namespace fs = std::filesystem;
@@ -36,10 +37,12 @@ void UnpackGroup(const H5File& file, const std::string& group, const fs::path& d
   fs::create_directories(dir);
   for (const std::string& name : file.List(group)) {
     std::string path = group + "/" + name;
+    // The names come from the artifact, which may come from a shared cache: none may leave `dir`.
+    const fs::path target = ChildPath(dir, name);
     if (file.HasAttribute(path, "executable")) {
-      UnpackFile(file, path, dir / name);
+      UnpackFile(file, path, target);
     } else {
-      UnpackGroup(file, path, dir / name);
+      UnpackGroup(file, path, target);
     }
   }
 }

@@ -79,7 +79,7 @@ H5File::H5File(const std::filesystem::path& path, Mode mode) : path_(path) {
   std::lock_guard<std::recursive_mutex> lock(H5Mutex());
   SilenceThread();
   if (mode == Mode::kCreate) {
-    file_id_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, UnlockedAccess());
+    file_id_ = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, UntimedFileCreation(), UnlockedAccess());
   } else {
     file_id_ = H5Fopen(path.c_str(), mode == Mode::kReadOnly ? H5F_ACC_RDONLY : H5F_ACC_RDWR,
                        UnlockedAccess());
@@ -148,7 +148,7 @@ void H5File::CreateGroup(const std::string& name) {
   if (name.empty() || name == "/" || Exists(name)) return;
   std::string parent = ParentOf(name);
   if (!parent.empty()) CreateGroup(parent);
-  Handle group(H5Gcreate2(file_id_, name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+  Handle group(H5Gcreate2(file_id_, name.c_str(), H5P_DEFAULT, UntimedGroupCreation(), H5P_DEFAULT), H5Gclose);
   if (!group.ok()) throw H5Error(path_.string() + ": cannot create group '" + name + "'");
 }
 
@@ -195,7 +195,7 @@ void H5File::Write(const std::string& name, H5Type type, const std::vector<uint6
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   Handle dataset(H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+                            UntimedDatasetCreation(), H5P_DEFAULT), H5Dclose);
   if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
   uint64_t n = 1;
   for (uint64_t d : shape) n *= d;
@@ -214,7 +214,7 @@ void H5File::WriteStrings(const std::string& name, const std::vector<std::string
   hsize_t dims[1] = {values.size()};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
   Handle dataset(H5Dcreate2(file_id_, name.c_str(), type.get(), space.get(), H5P_DEFAULT,
-                            H5P_DEFAULT, H5P_DEFAULT), H5Dclose);
+                            UntimedDatasetCreation(), H5P_DEFAULT), H5Dclose);
   if (!dataset.ok()) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
   std::vector<const char*> pointers;
   pointers.reserve(values.size());

@@ -21,7 +21,7 @@ void H5File::Create(const std::string& name, H5Type type, const std::vector<uint
   std::vector<hsize_t> dims(shape.begin(), shape.end());
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
   hid_t dataset = H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
-                             H5P_DEFAULT, H5P_DEFAULT);
+                             UntimedDatasetCreation(), H5P_DEFAULT);
   if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
   open_datasets_.emplace(name, dataset);
 }
@@ -43,6 +43,7 @@ void H5File::CreateExtendable(const std::string& name, H5Type type, const std::v
   Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max_dims.data()), H5Sclose);
   Handle properties(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
   H5Pset_chunk(properties.get(), static_cast<int>(chunk.size()), chunk.data());
+  H5Pset_obj_track_times(properties.get(), false);
   hid_t dataset = H5Dcreate2(file_id_, name.c_str(), NativeType(type), space.get(), H5P_DEFAULT,
                              properties.get(), H5P_DEFAULT);
   if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
@@ -121,7 +122,8 @@ void H5File::CreateStrings(const std::string& name, uint64_t rows) {
   Handle type(NewVlenStringType(), H5Tclose);
   hsize_t dims[1] = {rows};
   Handle space(H5Screate_simple(1, dims, nullptr), H5Sclose);
-  hid_t dataset = H5Dcreate2(file_id_, name.c_str(), type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t dataset = H5Dcreate2(file_id_, name.c_str(), type.get(), space.get(), H5P_DEFAULT, UntimedDatasetCreation(),
+                             H5P_DEFAULT);
   if (dataset < 0) throw H5Error(path_.string() + ": cannot create dataset '" + name + "'");
   open_datasets_.emplace(name, dataset);
 }

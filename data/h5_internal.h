@@ -35,6 +35,27 @@ class Handle {
   herr_t (*close_)(hid_t);
 };
 
+// Creation property lists that leave out HDF5's object timestamps, so that building an artifact
+// twice gives the same bytes (two machines building one key upload one blob; a rebuild can be
+// checked against the original). Made once; the library closes them when it shuts down.
+inline hid_t UntimedCreation(hid_t property_class) {
+  hid_t p = H5Pcreate(property_class);
+  H5Pset_obj_track_times(p, false);
+  return p;
+}
+inline hid_t UntimedFileCreation() {
+  static const hid_t fcpl = UntimedCreation(H5P_FILE_CREATE);  // the root group's times
+  return fcpl;
+}
+inline hid_t UntimedGroupCreation() {
+  static const hid_t gcpl = UntimedCreation(H5P_GROUP_CREATE);
+  return gcpl;
+}
+inline hid_t UntimedDatasetCreation() {
+  static const hid_t dcpl = UntimedCreation(H5P_DATASET_CREATE);
+  return dcpl;
+}
+
 inline hid_t NativeType(H5Type type) {
   switch (type) {
     case H5Type::kUInt8: return H5T_NATIVE_UINT8;

@@ -1,8 +1,11 @@
 #include "data/metrics_table.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <stdexcept>
 
+#include "base/child_path.h"
 #include "base/input_error.h"
 #include "data/h5_file.h"
 
@@ -88,14 +91,16 @@ MetricsTable ReadMetricsArtifact(const std::filesystem::path& path) {
 
 void WriteMetricsJson(const MetricsTable& table, const std::filesystem::path& run_dir, const std::string& node) {
   const std::filesystem::path dir = run_dir / "metrics";
+  const std::filesystem::path path = ChildPath(dir, node + ".json");
   std::filesystem::create_directories(dir);
-  const std::filesystem::path tmp = dir / (node + ".json.tmp");
+  // Private to this process: two runs may write the same node's metrics at once.
+  const std::filesystem::path tmp = path.string() + "." + std::to_string(::getpid()) + ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
     out << table.ToJson().dump(2) << "\n";
     if (!out) throw std::runtime_error(tmp.string() + ": cannot write");
   }
-  std::filesystem::rename(tmp, dir / (node + ".json"));
+  std::filesystem::rename(tmp, path);
 }
 
 }  // namespace xstilts

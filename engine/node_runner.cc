@@ -12,6 +12,7 @@
 
 #include "base/input_error.h"
 #include "base/version.h"
+#include "data/cached_file_hasher.h"
 #include "engine/lineage.h"
 #include "graph/cache_key.h"
 
@@ -119,8 +120,30 @@ std::string Hostname() {
 std::string IsoTime(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
   char buffer[32];
-  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
+  std::tm utc{};
+  gmtime_r(&tt, &utc);  // node threads call this at once: not std::gmtime's shared buffer
+  std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
+}
+
+// Empty when every external file the key hashed still has the content the key holds; else what
+// changed. The body has read them by now: a file that changed between planning and now would put
+// an artifact under the key of content it was not made from, to be served as cached later.
+std::string ChangedExternalFile(const NodePlan& plan) {
+  for (const HashedFile& file : plan.files) {
+    std::string now;
+    try {
+      now = HashContent(file.path);
+    } catch (const std::exception& e) {
+      return std::string(e.what()) + " (it disappeared while the node ran); nothing was cached";
+    }
+    if (now != file.sha256) {
+      return file.path.string() + " changed while the node ran (sha256 " + file.sha256.substr(0, 12) +
+             "... when the run was planned, " + now.substr(0, 12) +
+             "... now); nothing was cached: run again to build from the new content";
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -201,6 +224,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
       if (!fs::exists(context.output(port.name))) failure = "did not write its output '" + port.name + "'";
     }
   }
+  if (failure.empty()) failure = ChangedExternalFile(plan);
   if (!failure.empty()) {
     cleanup();
     return NodeResult{NodeOutcome::kFailed, node.Describe() + ": " + failure, 0};

@@ -1,6 +1,8 @@
 #include "engine/run_observer.h"
 
 #include <cmath>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <stdexcept>
@@ -42,7 +44,7 @@ JsonRunLog::JsonRunLog(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   out_.open(path, std::ios::app);
-  if (!out_) throw std::runtime_error("cannot open run log " + path);
+  if (!out_) throw std::runtime_error("cannot open the run log " + path + " (" + std::strerror(errno) + ")");
 }
 
 void JsonRunLog::Event(nlohmann::json event) {

@@ -58,7 +58,7 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
   Result<std::unique_ptr<ArtifactStore>> store = ArtifactStore::Open(DefaultCacheDir(options.cache_dir));
   if (!store.ok()) {
     std::fprintf(stderr, "error: %s\n", store.status().message().c_str());
-    exit_code = 1;
+    exit_code = kExitEnvironment;
     return std::nullopt;
   }
   session.store = std::move(store.value());
@@ -66,6 +66,20 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
   session.hasher = std::make_unique<CachedFileHasher>(session.store->StatCacheDir());
   session.index = std::make_unique<StoreIndex>(*session.store, session.pipeline_id);
   return session;
+}
+
+std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, int& exit_code) {
+  Result<Plan> plan = MakePlan(session.pipeline, *session.index, *session.hasher, options);
+  if (plan.ok()) return std::move(plan.value());
+  const std::string& message = plan.status().message();
+  for (size_t begin = 0; begin <= message.size();) {
+    size_t end = message.find('\n', begin);
+    if (end == std::string::npos) end = message.size();
+    std::fprintf(stderr, "error: %s\n", message.substr(begin, end - begin).c_str());
+    begin = end + 1;
+  }
+  exit_code = plan.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;
+  return std::nullopt;
 }
 
 }  // namespace xstilts

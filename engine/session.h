@@ -14,6 +14,10 @@
 
 namespace xstilts {
 
+// The exit code of a command that cannot use its environment: a cache directory or run log that
+// cannot be created or written. (0 ok, 1 a node failed, 2 invalid input, 130 interrupted.)
+constexpr int kExitEnvironment = 3;
+
 struct PipelineOptions {
   std::string pipeline;             // the YAML file
   std::string cache_dir;            // --cache; empty: DefaultCacheDir()
@@ -45,6 +49,10 @@ struct Session {
 
 // Loads everything; on failure prints the reason to stderr and returns the exit code in `exit_code`.
 std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_code);
+
+// Plans the session's pipeline; on failure prints each problem as an `error:` line to stderr and
+// returns the exit code (2 for invalid input such as a missing dataset file) in `exit_code`.
+std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, int& exit_code);
 
 // Loads and resolves only (no cache): for `graph` and validation.
 std::optional<ResolvedPipeline> LoadResolved(const PipelineOptions& options, int& exit_code);

@@ -62,6 +62,9 @@ Json ParseJsonFile(const std::filesystem::path& path) {
     const std::size_t close = what.find("] ");
     if (close != std::string::npos) what = what.substr(close + 2);
     throw InputError(path.string(), line, "invalid JSON: " + what);
+  } catch (const Json::exception&) {
+    // The parser's only other exception: a number too large for a double (1e400).
+    throw InputError(path.string(), 0, "invalid JSON: a number too large to represent");
   }
 }
 

@@ -1,5 +1,7 @@
 #include "graph/node_type.h"
 
+#include <sstream>
+
 #include <stdexcept>
 
 namespace xstilts {
@@ -49,6 +51,45 @@ const PortSpec* NodeType::FindOutput(const std::string& port) const {
     if (p.name == port) return &p;
   }
   return nullptr;
+}
+
+ParamSpec ParamSpec::AtLeast(double value) const {
+  ParamSpec copy = *this;
+  copy.min = value;
+  copy.min_exclusive = false;
+  return copy;
+}
+
+ParamSpec ParamSpec::Above(double value) const {
+  ParamSpec copy = *this;
+  copy.min = value;
+  copy.min_exclusive = true;
+  return copy;
+}
+
+ParamSpec ParamSpec::AtMost(double value) const {
+  ParamSpec copy = *this;
+  copy.max = value;
+  return copy;
+}
+
+ParamSpec ParamSpec::NonEmpty() const {
+  ParamSpec copy = *this;
+  copy.non_empty = true;
+  return copy;
+}
+
+std::string ParamSpec::DescribeConstraints() const {
+  auto number = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  std::string text;
+  if (min) text = (min_exclusive ? "greater than " : "at least ") + number(*min);
+  if (max) text += (text.empty() ? "" : " and ") + std::string("at most ") + number(*max);
+  if (non_empty) text += (text.empty() ? "" : " and ") + std::string("non-empty");
+  return text;
 }
 
 }  // namespace xstilts

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,7 +27,27 @@ struct ParamSpec {
   std::string doc;
   std::vector<std::string> choices;  // for strings: the allowed values (empty: any)
   bool in_key = true;                // false for settings that cannot change the result (e.g. log cadence)
+  // Numbers (each element of a number list): the smallest and largest allowed values, checked
+  // when the pipeline loads. `min_exclusive`: the value must be greater than `min`.
+  std::optional<double> min;
+  bool min_exclusive = false;
+  std::optional<double> max;
+  bool non_empty = false;  // strings and lists: "" or [] is refused
   bool required() const { return default_value.is_null(); }
+
+  // Copies with a constraint added: ParamSpec{"batch_size", ParamType::kInt, 32, "..."}.AtLeast(1).
+  ParamSpec AtLeast(double value) const;
+  ParamSpec Above(double value) const;
+  ParamSpec AtMost(double value) const;
+  ParamSpec NonEmpty() const;
+  // The constraints in words ("at least 1", "greater than 0 and at most 1", "non-empty"), or "".
+  std::string DescribeConstraints() const;
+};
+
+// A problem with a node's params as a whole, about `param` (to point at its value).
+struct ParamProblem {
+  std::string param;
+  std::string message;  // "hidden (30) must be a multiple of heads (4)"
 };
 
 struct PortSpec {
@@ -101,13 +122,20 @@ class NodeContext {
   virtual std::vector<LineageNode> lineage() const { return {}; }
 };
 
-// Hashes files for cache keys, reusing earlier hashes of unchanged files (size + mtime + inode).
+// Hashes files for cache keys, reusing earlier hashes of unchanged files (data/cached_file_hasher.h).
 class FileHasher {
  public:
   virtual ~FileHasher() = default;
   // SHA-256 hex of the file's content; for a directory, of its sorted (relative path, hash) list.
-  // Throws std::runtime_error naming the path when it cannot be read.
+  // Throws std::runtime_error naming the path when it cannot be read or is neither a regular
+  // file nor a directory (a FIFO or a device would block or never end).
   virtual std::string Hash(const std::filesystem::path& path) = 0;
+};
+
+// An external file (or directory) whose content hash a node's key holds.
+struct HashedFile {
+  std::filesystem::path path;  // absolute
+  std::string sha256;
 };
 
 struct NodeType {
@@ -124,6 +152,9 @@ struct NodeType {
   Resources resources;
   // Runs the node. Throws InputError for bad user data and std::exception for other failures.
   std::function<void(NodeContext&)> run;
+  // Relations between params that no single param states (hidden a multiple of heads), checked
+  // when the pipeline loads, after each param passed its own checks. Optional.
+  std::function<std::vector<ParamProblem>(const nlohmann::json& params)> check_params;
   // The name of the body in the LibTorch node module that `run` calls (nodes/torch_module.h), or
   // empty when `run` is the whole body. A test checks that the module has a body for each.
   std::string torch_body;

@@ -1,5 +1,7 @@
 #include "graph/params.h"
 
+#include <set>
+
 namespace xstilts {
 namespace {
 
@@ -38,6 +40,25 @@ std::string Expects(const ParamSpec& spec) {
     article = "a ";
   }
   return article + ParamTypeName(spec.type);
+}
+
+// The value (or list element) that breaks spec's min / max / non_empty, as text; "" when none does.
+std::string BrokenConstraint(const ParamSpec& spec, const nlohmann::json& value) {
+  if (spec.non_empty && (value.is_array() || value.is_string() || value.is_object()) && value.empty()) {
+    return value.dump();
+  }
+  auto out_of_range = [&](const nlohmann::json& v) {
+    if (!v.is_number()) return false;
+    const double x = v.get<double>();
+    return (spec.min && (spec.min_exclusive ? x <= *spec.min : x < *spec.min)) || (spec.max && x > *spec.max);
+  };
+  if (value.is_array()) {
+    for (const nlohmann::json& element : value) {
+      if (out_of_range(element)) return element.dump();
+    }
+    return "";
+  }
+  return out_of_range(value) ? value.dump() : "";
 }
 
 }  // namespace
@@ -81,6 +102,10 @@ std::optional<nlohmann::json> ConvertParam(const ParamSpec& spec, const Value& v
     diagnostics.Error(value.loc(), what + " expects " + Expects(spec) + ", got " + value.Describe());
     return std::nullopt;
   }
+  if (std::string broken = BrokenConstraint(spec, *out); !broken.empty()) {
+    diagnostics.Error(value.loc(), what + " must be " + spec.DescribeConstraints() + "; got " + broken);
+    return std::nullopt;
+  }
   if (!spec.choices.empty() && out->is_string()) {
     std::string s = out->get<std::string>();
     bool allowed = false;
@@ -105,6 +130,7 @@ std::optional<nlohmann::json> ConvertParams(const NodeType& type, const Value& p
   nlohmann::json out = nlohmann::json::object();
   std::vector<std::string> names;
   for (const ParamSpec& p : type.params) names.push_back(p.name);
+  std::set<std::string> given;
   if (params.is_map()) {
     for (const Value::Entry& e : params.entries()) {
       const ParamSpec* spec = type.FindParam(e.key);
@@ -113,11 +139,12 @@ std::optional<nlohmann::json> ConvertParams(const NodeType& type, const Value& p
                                          DidYouMean(e.key, names));
         continue;
       }
+      given.insert(e.key);
       if (std::optional<nlohmann::json> v = ConvertParam(*spec, e.value, node, diagnostics)) out[e.key] = *v;
     }
   }
   for (const ParamSpec& p : type.params) {
-    if (out.contains(p.name)) continue;
+    if (out.contains(p.name) || given.count(p.name)) continue;  // given but invalid: reported above
     if (p.required()) {
       SourceLocation at = params.is_map() ? params.loc() : node_loc;
       diagnostics.Error(at, "node '" + node + "' (type '" + type.name + "') needs parameter '" + p.name +
@@ -127,6 +154,13 @@ std::optional<nlohmann::json> ConvertParams(const NodeType& type, const Value& p
     out[p.name] = p.default_value;
   }
   if (diagnostics.size() != errors_before) return std::nullopt;
+  if (type.check_params) {
+    for (const ParamProblem& problem : type.check_params(out)) {
+      const Value* given = params.is_map() ? params.Find(problem.param) : nullptr;
+      diagnostics.Error(given != nullptr ? given->loc() : node_loc, "node '" + node + "': " + problem.message);
+    }
+    if (diagnostics.size() != errors_before) return std::nullopt;
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "graph/pipeline_spec.h"
 
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <set>
@@ -96,7 +97,9 @@ Bindings ResolveVars(const Value* vars, std::map<std::string, Value>& var_overri
                      Diagnostics& diagnostics) {
   Bindings bindings;
   if (vars == nullptr || vars->is_null()) {
-    for (auto& [name, value] : var_overrides) bindings[name] = value;
+    for (auto& [name, value] : var_overrides) {
+      diagnostics.Error(value.loc(), "unknown variable '" + name + "': the pipeline declares no vars");
+    }
     return bindings;
   }
   if (!vars->is_map()) {
@@ -109,8 +112,12 @@ Bindings ResolveVars(const Value* vars, std::map<std::string, Value>& var_overri
     Substitute(value, bindings, diagnostics);
     bindings[e.key] = value;
   }
+  // A misspelt --set vars.X would otherwise run with the old value and exit 0.
   for (auto& [name, value] : var_overrides) {
-    if (!bindings.count(name)) bindings[name] = value;
+    if (!bindings.count(name)) {
+      diagnostics.Error(value.loc(), "unknown variable '" + name + "'" + DidYouMean(name, BindingNames(bindings)) +
+                                         " (--set vars.NAME sets one of the pipeline's vars)");
+    }
   }
   return bindings;
 }
@@ -141,6 +148,11 @@ std::vector<Bindings> ForeachCombinations(const Value& foreach, const Bindings& 
     }
     if (vars.count(e.key)) {
       diagnostics.Error(e.key_loc, "foreach variable '" + e.key + "' hides the var of the same name");
+      return {};
+    }
+    if (combos.size() * values.items().size() > kMaxForeachNodes) {
+      diagnostics.Error(foreach.loc(), "foreach makes more than " + std::to_string(kMaxForeachNodes) +
+                                           " nodes from one declaration; split the grid or shorten its lists");
       return {};
     }
     std::vector<Bindings> next;
@@ -228,6 +240,10 @@ void ParseNodes(const Value& nodes, const Bindings& vars, PipelineSpec& spec,
       SubstituteScalar(name, bindings, diagnostics);
       if (!name.is_scalar()) {
         diagnostics.Error(entry.key_loc, "a node name must expand to a name, got " + name.Describe());
+        continue;
+      }
+      if (std::string problem = NodeNameProblem(name.text()); !problem.empty()) {
+        diagnostics.Error(entry.key_loc, "node name '" + name.text() + "' " + problem);
         continue;
       }
       NodeDecl decl;
@@ -351,6 +367,19 @@ std::optional<PipelineSpec> LoadPipeline(const std::string& path,
   std::ostringstream text;
   text << in.rdbuf();
   return ParsePipeline(text.str(), path, overrides, diagnostics);
+}
+
+std::string NodeNameProblem(const std::string& name) {
+  if (name.empty()) return "is empty";
+  if (name.size() > kMaxNodeNameLength) return "is longer than " + std::to_string(kMaxNodeNameLength) + " characters";
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') {
+      return std::string("contains '") + c + "': node names use letters, digits, '_', '-' and '.'";
+    }
+  }
+  if (name[0] == '.' || name[0] == '-') return "starts with '" + name.substr(0, 1) + "'";
+  if (name.find("..") != std::string::npos) return "contains '..'";
+  return "";
 }
 
 }  // namespace xstilts

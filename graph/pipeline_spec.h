@@ -46,6 +46,15 @@ struct Override {
 // Parses "K=V"; returns nullopt (with an error in diagnostics) when there is no '='.
 std::optional<Override> ParseOverride(const std::string& text, Diagnostics& diagnostics);
 
+// Node names become file names (metrics/<node>.json, a report's folder) and log lines, so they
+// are kept to a set that is safe as one path component everywhere: letters, digits, '_', '-' and
+// '.', not starting with '.' or '-', without "..", at most kMaxNodeNameLength characters.
+// Returns what is wrong with `name` ("contains '/': ..."), or "" when it is a valid name.
+constexpr size_t kMaxNodeNameLength = 200;
+// Nodes one `foreach` may make: a grid of lists past this is a mistake, not a study.
+constexpr size_t kMaxForeachNodes = 100000;
+std::string NodeNameProblem(const std::string& name);
+
 // Loads a pipeline file and expands it. Returns nullopt when diagnostics has errors.
 std::optional<PipelineSpec> LoadPipeline(const std::string& path,
                                          const std::vector<Override>& overrides,

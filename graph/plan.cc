@@ -47,6 +47,21 @@ void ExplainMiss(const ResolvedPipeline& pipeline, size_t i, ArtifactIndex& inde
   if (plan.reasons.empty()) plan.reasons.push_back("key changed");
 }
 
+// Passes hashing on to another hasher and remembers what was hashed.
+class RecordingHasher : public FileHasher {
+ public:
+  RecordingHasher(FileHasher& inner, std::vector<HashedFile>& files) : inner_(inner), files_(files) {}
+  std::string Hash(const std::filesystem::path& path) override {
+    std::string hash = inner_.Hash(path);
+    files_.push_back({std::filesystem::absolute(path), hash});
+    return hash;
+  }
+
+ private:
+  FileHasher& inner_;
+  std::vector<HashedFile>& files_;
+};
+
 }  // namespace
 
 const char* StaleKindName(StaleKind kind) {
@@ -80,13 +95,19 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
   Plan plan;
   plan.nodes.resize(pipeline.nodes.size());
   std::vector<std::string> keys(pipeline.nodes.size());
+  // Every node's external files are hashed, so that all missing or unreadable ones are reported
+  // at once rather than one per run.
+  std::string problems;
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     NodePlan& p = plan.nodes[i];
     try {
-      p.components = KeyComponents(pipeline, i, keys, hasher);
+      RecordingHasher recording(hasher, p.files);
+      p.components = KeyComponents(pipeline, i, keys, recording);
     } catch (const std::exception& e) {
-      return Status::Error(ErrorKind::kInvalidInput, pipeline.nodes[i].Describe() + ": " + e.what());
+      problems += (problems.empty() ? "" : "\n") + pipeline.nodes[i].Describe() + ": " + e.what();
+      continue;
     }
+    if (!problems.empty()) continue;  // the keys of what follows are not needed any more
     p.key = keys[i] = KeyOf(p.components);
     if (!selected[i]) {
       p.state = index.Has(p.key) ? NodeState::kCached : NodeState::kNotSelected;
@@ -101,6 +122,7 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
       ExplainMiss(pipeline, i, index, p);
     }
   }
+  if (!problems.empty()) return Status::Error(ErrorKind::kInvalidInput, problems);
   // A stale node reads its inputs: check their checksums now, so that a corrupt entry is rebuilt
   // rather than read. Reverse topological order lets a newly stale input have its inputs checked too.
   if (options.verify_inputs) {

@@ -49,6 +49,9 @@ struct NodePlan {
   NodeState state = NodeState::kStale;
   StaleKind stale_kind = StaleKind::kNone;
   std::vector<std::string> reasons;  // why it is stale, for people (one change a line)
+  // The external files the key hashed (datasets, `files`, exec deps, tokenizer and checkpoint
+  // files). The runner checks them again after the body ran and publishes nothing if one changed.
+  std::vector<HashedFile> files;
 };
 
 struct PlanOptions {
@@ -63,7 +66,8 @@ struct Plan {
 };
 
 // Computes keys in topological order, looks each up, and gives stale nodes their reasons.
-// Fails (kInvalidInput) when a --force/--only name is unknown or an external file cannot be hashed.
+// Fails (kInvalidInput) when a --force/--only name is unknown or external files cannot be hashed:
+// then the message has one line per node and file, for every such file of the pipeline.
 Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, FileHasher& hasher,
                       const PlanOptions& options);
 

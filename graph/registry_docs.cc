@@ -1,5 +1,7 @@
 #include "graph/registry_docs.h"
 
+#include <cctype>
+
 namespace xstilts {
 namespace {
 
@@ -21,12 +23,23 @@ nlohmann::json ParamSchema(const ParamSpec& p) {
     bool list = p.type == ParamType::kStringList;
     (list ? s["items"]["enum"] : s["enum"]) = p.choices;
   }
+  if (p.min) (p.min_exclusive ? s["exclusiveMinimum"] : s["minimum"]) = *p.min;
+  if (p.max) s["maximum"] = *p.max;
+  if (p.non_empty && (p.type == ParamType::kString)) s["minLength"] = 1;
+  if (p.non_empty && p.type != ParamType::kString && p.type != ParamType::kMap) s["minItems"] = 1;
   s["description"] = p.doc;
   if (!p.required()) s["default"] = p.default_value;
   return s;
 }
 
 std::string Choices(const ParamSpec& p) {
+  const std::string constraints = p.DescribeConstraints();
+  if (!constraints.empty()) {
+    std::string text = constraints;
+    text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+    bool ends_sentence = !p.doc.empty() && (p.doc.back() == '.' || p.doc.back() == ')');
+    return (ends_sentence ? " " : ". ") + text + ".";
+  }
   if (p.choices.empty()) return "";
   bool ends_sentence = !p.doc.empty() && (p.doc.back() == '.' || p.doc.back() == ')');
   std::string out = ends_sentence ? " One of:" : ". One of:";

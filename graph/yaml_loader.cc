@@ -17,6 +17,11 @@ SourceLocation LocOf(const YAML::Mark& mark, const std::string& file) {
   return SourceLocation{file, mark.line + 1, mark.column + 1};
 }
 
+// Thrown by ValueBuilder when a document holds more than kMaxPipelineValues values.
+struct TooLarge {
+  YAML::Mark mark;
+};
+
 // Builds Values straight from the parser's events. Going through YAML::Load's node graph first
 // cost about half the time of loading a large pipeline.
 class ValueBuilder : public YAML::EventHandler {
@@ -27,24 +32,38 @@ class ValueBuilder : public YAML::EventHandler {
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { Add(Value::Null(LocOf(mark, file_)), anchor); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    Count(mark, 1);
+    Add(Value::Null(LocOf(mark, file_)), anchor, 1);
+  }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     auto it = anchors_.find(anchor);
-    Add(it == anchors_.end() ? Value::Null(LocOf(mark, file_)) : it->second, YAML::NullAnchor);
+    if (it == anchors_.end()) {
+      Count(mark, 1);
+      Add(Value::Null(LocOf(mark, file_)), YAML::NullAnchor, 1);
+      return;
+    }
+    // An alias is a copy of its anchor: counted before it is made, so that a few hundred bytes
+    // of nested aliases (an "alias bomb") stop here instead of filling the memory.
+    Count(mark, it->second.size);
+    Add(it->second.value, YAML::NullAnchor, it->second.size);
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    Count(mark, 1);
     // The parser tags quoted scalars "!" and plain ones "?".
-    Add(Value::Scalar(value, tag == "!", LocOf(mark, file_)), anchor);
+    Add(Value::Scalar(value, tag == "!", LocOf(mark, file_)), anchor, 1);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
-    stack_.push_back(Open{Value::List(LocOf(mark, file_)), anchor, {}});
+    Count(mark, 1);
+    stack_.push_back(Open{Value::List(LocOf(mark, file_)), anchor, {}, values_ - 1});
   }
   void OnSequenceEnd() override { Close(); }
   void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
-    stack_.push_back(Open{Value::Map(LocOf(mark, file_)), anchor, {}});
+    Count(mark, 1);
+    stack_.push_back(Open{Value::Map(LocOf(mark, file_)), anchor, {}, values_ - 1});
   }
   void OnMapEnd() override { Close(); }
 
@@ -53,16 +72,27 @@ class ValueBuilder : public YAML::EventHandler {
     Value value;
     YAML::anchor_t anchor;
     std::optional<Value> pending_key;  // maps: the key waiting for its value
+    size_t values_before = 0;          // values_ when it opened: its size is values_ - this
   };
+  struct Anchored {
+    Value value;
+    size_t size = 0;  // values in it, nested ones included
+  };
+
+  // Adds `n` values to the document's count; past kMaxPipelineValues, stops the parse.
+  void Count(const YAML::Mark& mark, size_t n) {
+    values_ += n;
+    if (values_ > kMaxPipelineValues) throw TooLarge{mark};
+  }
 
   void Close() {
     Open open = std::move(stack_.back());
     stack_.pop_back();
-    Add(std::move(open.value), open.anchor);
+    Add(std::move(open.value), open.anchor, values_ - open.values_before);
   }
 
-  void Add(Value value, YAML::anchor_t anchor) {
-    if (anchor != YAML::NullAnchor) anchors_[anchor] = value;
+  void Add(Value value, YAML::anchor_t anchor, size_t size) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{value, size};
     if (stack_.empty()) {
       root_ = std::move(value);
       return;
@@ -92,7 +122,8 @@ class ValueBuilder : public YAML::EventHandler {
   const std::string& file_;
   Diagnostics& diagnostics_;
   std::vector<Open> stack_;
-  std::map<YAML::anchor_t, Value> anchors_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  size_t values_ = 0;
   std::optional<Value> root_;
 };
 
@@ -110,6 +141,11 @@ std::optional<Value> ParseYaml(const std::string& text, const std::string& file,
     if (diagnostics.size() != before) return std::nullopt;
     std::optional<Value> root = builder.TakeRoot();
     return root ? std::move(root) : Value::Null(SourceLocation{file, 1, 1});
+  } catch (const TooLarge& e) {
+    diagnostics.Error(LocOf(e.mark, file),
+                      "the file expands to more than " + std::to_string(kMaxPipelineValues) +
+                          " values (YAML aliases that repeat other aliases?); a pipeline is far smaller");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     diagnostics.Error(LocOf(e.mark, file), "invalid YAML: " + e.msg);
     return std::nullopt;

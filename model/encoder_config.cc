@@ -160,6 +160,9 @@ Result<EncoderConfig> EncoderConfigFromJson(const std::string& text, const std::
   } catch (const nlohmann::json::parse_error& e) {
     return Status::Error(ErrorKind::kInvalidInput,
                          source + ": not valid JSON (byte " + std::to_string(e.byte) + ")");
+  } catch (const nlohmann::json::exception&) {
+    // The parser's only other exception: a number too large for a double (1e400).
+    return Status::Error(ErrorKind::kInvalidInput, source + ": not valid JSON (a number too large to represent)");
   }
   return EncoderConfigFromJson(json, source);
 }

@@ -209,6 +209,17 @@ nlohmann::json DatasetKey(const nlohmann::json& params, const fs::path& base_dir
   nlohmann::json files = nlohmann::json::object();
   for (const DatasetRead& read : plan.reads) {
     for (const fs::path& file : read.files) {
+      // Refused here, when the run is planned: read, a directory fails late and an empty file
+      // would give a cached artifact without examples.
+      std::error_code ec;
+      if (fs::is_directory(file, ec)) {
+        throw InputError(file.string(), 0,
+                         "is a directory; a '" + std::string(plan.format->name) + "' dataset is read from files");
+      }
+      if (fs::is_regular_file(file, ec) && fs::file_size(file, ec) == 0 && !ec) {
+        throw InputError(file.string(), 0,
+                         "is empty; a '" + std::string(plan.format->name) + "' dataset needs examples");
+      }
       // Name files as the pipeline does (relative to its folder) so a change reads naturally.
       const fs::path relative = file.lexically_relative(base_dir);
       const bool inside = !relative.empty() && *relative.begin() != "..";

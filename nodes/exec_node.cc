@@ -100,12 +100,14 @@ shout:
   t.open_inputs = true;  // inputs: {<any name>: node | [nodes]} -> $XSTILTS_IN_<name>
   t.outputs = {PortSpec{"out", "files", "the files the command wrote into $XSTILTS_OUT"}};
   t.params = {
-      ParamSpec{"cmd", ParamType::kStringList, nullptr, "the command and its arguments (no shell unless you call one)"},
+      ParamSpec{"cmd", ParamType::kStringList, nullptr, "the command and its arguments (no shell unless you call one)"}
+          .NonEmpty(),
       ParamSpec{"env", ParamType::kMap, nlohmann::json::object(), "extra environment variables"},
       ParamSpec{"deps", ParamType::kStringList, nlohmann::json::array(),
                 "files or directories whose content joins the cache key (e.g. the script it runs)"},
       ParamSpec{"workdir", ParamType::kString, "", "working directory (default: the pipeline file's directory)"},
-      ParamSpec{"timeout", ParamType::kFloat, 0.0, "seconds before the command is stopped; 0 = no limit", {}, false},
+      ParamSpec{"timeout", ParamType::kFloat, 0.0, "seconds before the command is stopped; 0 = no limit", {}, false}
+          .AtLeast(0),
   };
   t.resources.threads = 1;
   t.run = RunExec;

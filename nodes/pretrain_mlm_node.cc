@@ -20,16 +20,18 @@ NodeType MakePretrainMlmNodeType() {
               PortSpec{"tokens", "tokens", "the corpus (any task: only input_ids are read), tokenized with the model's tokenizer"}};
   t.outputs = {PortSpec{"model", "model", "the trained model, heads of the input kept"}};
   t.params = {
-      ParamSpec{"steps", ParamType::kInt, 1000, "optimizer updates"},
-      ParamSpec{"batch_size", ParamType::kInt, 32, "sequences per update"},
+      ParamSpec{"steps", ParamType::kInt, 1000, "optimizer updates"}.AtLeast(1),
+      ParamSpec{"batch_size", ParamType::kInt, 32, "sequences per update"}.AtLeast(1),
       ParamSpec{"max_length", ParamType::kInt, 0,
                 "tokens per packed sequence; 0 = the tokens artifact's max_length (at most what the model's positions allow)"},
-      ParamSpec{"lr", ParamType::kFloat, 5e-4, "peak learning rate (AdamW)"},
-      ParamSpec{"warmup", ParamType::kInt, 0, "updates of linear warmup; then linear decay to 0"},
+      ParamSpec{"lr", ParamType::kFloat, 5e-4, "peak learning rate (AdamW)"}.Above(0),
+      ParamSpec{"warmup", ParamType::kInt, 0, "updates of linear warmup; then linear decay to 0"}.AtLeast(0),
       ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"},
       ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"},
       ParamSpec{"seed", ParamType::kInt, 0, "seed of batch order, masking and dropout"},
-      ParamSpec{"mask_prob", ParamType::kFloat, 0.15, "share of the (non-special) tokens selected for prediction"},
+      ParamSpec{"mask_prob", ParamType::kFloat, 0.15, "share of the (non-special) tokens selected for prediction"}
+          .Above(0)
+          .AtMost(1),
       ParamSpec{"checkpoint_every", ParamType::kInt, 100,
                 "updates between resume checkpoints (an interrupted run continues from the last); 0 = none", {}, false},
       ParamSpec{"device", ParamType::kString, "auto", "where to train", {"auto", "cpu", "cuda"}},

@@ -5,6 +5,7 @@
 #include <map>
 #include <vector>
 
+#include "base/child_path.h"
 #include "base/input_error.h"
 #include "data/file_bundle.h"
 #include "graph/registry.h"
@@ -34,7 +35,7 @@ void RunReport(NodeContext& ctx) {
   const std::vector<fs::path> written = WriteReportFiles(study, dir);
   PackFiles(dir, ctx.output("report"));
   // A human-facing copy next to the run logs; the artifact is the cached result.
-  const fs::path copy = ctx.run_dir() / "reports" / ctx.node_name();
+  const fs::path copy = ChildPath(ctx.run_dir() / "reports", ctx.node_name());
   fs::create_directories(copy);
   for (const fs::path& file : written) fs::copy_file(file, copy / file.filename(), fs::copy_options::overwrite_existing);
   ctx.Log(fmt::format("{} results: {} models, {} intermediate tasks, {} targets, {} languages; {}/report.html",

@@ -27,13 +27,15 @@ NodeType MakeTrainNodeType() {
   t.params = {
       ParamSpec{"tasks", ParamType::kStringList, nlohmann::json::array(),
                 "head names, one per train artifact; default: each artifact's format (xnli, panx, ...)"},
-      ParamSpec{"steps", ParamType::kInt, 0, "optimizer updates; 0 = from epochs"},
+      ParamSpec{"steps", ParamType::kInt, 0, "optimizer updates; 0 = from epochs"}.AtLeast(0),
       ParamSpec{"epochs", ParamType::kFloat, 1.0,
                 "passes over all training examples (when steps is 0): steps = ceil(epochs x examples / (batch_size x grad_accumulation))"},
-      ParamSpec{"batch_size", ParamType::kInt, 32, "examples per micro-batch"},
-      ParamSpec{"grad_accumulation", ParamType::kInt, 1, "micro-batches per update"},
-      ParamSpec{"lr", ParamType::kFloat, 2e-5, "peak learning rate (AdamW)"},
-      ParamSpec{"warmup_ratio", ParamType::kFloat, 0.1, "share of the updates with linear warmup; then linear decay to 0"},
+      ParamSpec{"batch_size", ParamType::kInt, 32, "examples per micro-batch"}.AtLeast(1),
+      ParamSpec{"grad_accumulation", ParamType::kInt, 1, "micro-batches per update"}.AtLeast(1),
+      ParamSpec{"lr", ParamType::kFloat, 2e-5, "peak learning rate (AdamW)"}.Above(0),
+      ParamSpec{"warmup_ratio", ParamType::kFloat, 0.1, "share of the updates with linear warmup; then linear decay to 0"}
+          .AtLeast(0)
+          .AtMost(1),
       ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"},
       ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"},
       ParamSpec{"seed", ParamType::kInt, 0, "seed of new heads, batch order, task sampling and dropout"},
@@ -50,6 +52,13 @@ NodeType MakeTrainNodeType() {
                 "updates between resume checkpoints (an interrupted run continues from the last); 0 = none", {}, false},
       ParamSpec{"device", ParamType::kString, "auto", "where to train", {"auto", "cpu", "cuda"}},
       ParamSpec{"bf16", ParamType::kBool, false, "bf16 autocast of the forward pass (CUDA only)"},
+  };
+  t.check_params = [](const nlohmann::json& params) {
+    std::vector<ParamProblem> problems;
+    if (params["steps"].get<int64_t>() == 0 && !(params["epochs"].get<double>() > 0)) {
+      problems.push_back({"epochs", "needs steps or epochs: with steps 0, epochs must be greater than 0"});
+    }
+    return problems;
   };
   t.resources.threads = 0;
   UseTorchBody(t);

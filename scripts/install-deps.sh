@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages xstilts needs to build and test, if any are missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds the peers the benchmarks compare with)
+# Usage: scripts/install-deps.sh [--bench | --fuzz]   (--bench adds the peers the benchmarks compare
+# with, --fuzz clang and libFuzzer)
 set -euo pipefail
 
 packages=(
@@ -12,6 +13,9 @@ packages=(
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-sentencepiece python3-h5py snakemake bc)
+fi
+if [[ "${1:-}" == "--fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes for clang
 fi
 
 missing=()

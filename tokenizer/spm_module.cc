@@ -67,7 +67,13 @@ Result<std::shared_ptr<const SpmModule>> SpmModule::Open(const std::string& path
   // RTLD_LOCAL keeps sentencepiece's protobuf symbols out of the global scope; RTLD_DEEPBIND
   // makes the module and its dependencies (libsentencepiece) look in their own scope first, so
   // they never bind to LibTorch's libprotobuf, which is already in the global scope.
+  // Sanitizer builds are LibTorch-free (no other protobuf to avoid), and ASan and TSan refuse
+  // RTLD_DEEPBIND: they load the module without it (CMakeLists.txt, XSTILTS_SANITIZE).
+#ifdef XSTILTS_SPM_WITHOUT_DEEPBIND
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+#else
   void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_DEEPBIND);
+#endif
   if (handle == nullptr) {
     const char* why = dlerror();
     return Status::Error(ErrorKind::kFailed, "cannot open the sentencepiece module " + path + ": " +
@@ -87,7 +93,9 @@ Result<std::shared_ptr<const SpmModule>> SpmModule::Open(const std::string& path
                              ", this program needs " + std::to_string(XSTILTS_SPM_ABI_VERSION) +
                              " (stale build? rebuild the xstilts_spm target)");
   }
+#ifndef XSTILTS_SPM_WITHOUT_DEEPBIND
   XSTILTS_RETURN_IF_ERROR(CheckSharedObjects(path, handle));
+#endif
   SpmApi api;
   std::string missing;
   Resolve(handle, "xspm_load_bytes", &api.load_bytes, &missing);

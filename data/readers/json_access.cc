@@ -9,34 +9,64 @@ namespace xstilts {
 
 namespace {
 
-// nlohmann's what() starts with "[json.exception.parse_error.101] parse error at line 1,
-// column 5: "; keep only the part after that, since we print our own position.
-std::string ParserDetail(const nlohmann::json::parse_error& e) {
-  std::string what = e.what();
-  const size_t colon = what.find(": ", what.find("parse error"));
-  return colon == std::string::npos ? what : what.substr(colon + 2);
+// Where the number that the SAX parser cannot represent starts (1-based byte, just past its first
+// character, as parse_error::byte counts); 0 if it does not stop on one.
+size_t NumberOverflowByte(std::string_view text) {
+  struct Locator : nlohmann::json_sax<nlohmann::json> {
+    size_t byte = 0;
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t&) override { return true; }
+    bool string(string_t&) override { return true; }
+    bool binary(binary_t&) override { return true; }
+    bool start_object(std::size_t) override { return true; }
+    bool key(string_t&) override { return true; }
+    bool end_object() override { return true; }
+    bool start_array(std::size_t) override { return true; }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t position, const std::string& token, const nlohmann::detail::exception&) override {
+      byte = position >= token.size() ? position - token.size() + 1 : position;  // position: just past the number
+      return false;
+    }
+  } locator;
+  nlohmann::json::sax_parse(text.begin(), text.end(), &locator);
+  return locator.byte;
 }
 
 }  // namespace
 
 nlohmann::json ParseJson(std::string_view text, const std::string& path, long first_line) {
+  size_t byte = 0;  // 1-based, just past the offending character
+  std::string problem, detail;
   try {
     return nlohmann::json::parse(text.begin(), text.end());
   } catch (const nlohmann::json::parse_error& e) {
-    // e.byte is 1-based and points just past the offending character.
-    const size_t end = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    long line = first_line;
-    size_t line_start = 0;
-    for (size_t i = 0; i < end; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        line_start = i + 1;
-      }
-    }
-    throw InputError(path, line,
-                     fmt::format("expected JSON, got a syntax error at column {}: {}",
-                                 end - line_start + 1, ParserDetail(e)));
+    byte = e.byte;
+    problem = "a syntax error";
+    // what() starts with "[json.exception.parse_error.101] parse error at line 1, column 5: ";
+    // keep only the part after that, since the position is ours.
+    const std::string what = e.what();
+    const size_t colon = what.find(": ", what.find("parse error"));
+    detail = ": " + (colon == std::string::npos ? what : what.substr(colon + 2));
+  } catch (const nlohmann::json::exception& e) {
+    // A number too large for a double (1e400): the DOM parser throws without a position, so the
+    // SAX parser finds where it is.
+    byte = NumberOverflowByte(text);
+    problem = "a number too large to represent";
   }
+  const size_t end = std::min<size_t>(byte == 0 ? 0 : byte - 1, text.size());
+  long line = first_line;
+  size_t line_start = 0;
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  throw InputError(path, line,
+                   fmt::format("expected JSON, got {} at column {}{}", problem, end - line_start + 1, detail));
 }
 
 nlohmann::json LoadJsonFile(const std::filesystem::path& path) {

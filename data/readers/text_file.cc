@@ -25,21 +25,38 @@ std::string LoadTextFile(const std::filesystem::path& path) {
   return text;
 }
 
-void CheckUtf8(std::string_view text, const std::string& path) {
-  const size_t bad = FindInvalidUtf8(text);
-  if (bad == std::string_view::npos) return;
+namespace {
+
+// Throws InputError naming the line and the column (in bytes) of text[offset]: "what at column N hint".
+[[noreturn]] void ThrowAt(std::string_view text, size_t offset, const std::string& path, const std::string& what,
+                          const std::string& hint = "") {
   size_t line_start = 0;
   long line = 1;
-  for (size_t i = 0; i < bad; ++i) {
+  for (size_t i = 0; i < offset; ++i) {
     if (text[i] == '\n') {
       ++line;
       line_start = i + 1;
     }
   }
-  const size_t column = bad - line_start + 1;
-  throw InputError(path, line,
-                   fmt::format("expected UTF-8 text, got byte 0x{:02x} at column {}",
-                               static_cast<unsigned char>(text[bad]), column));
+  throw InputError(path, line, fmt::format("{} at column {}{}", what, offset - line_start + 1, hint));
+}
+
+}  // namespace
+
+void CheckUtf8(std::string_view text, const std::string& path) {
+  const size_t bad = FindInvalidUtf8(text);
+  if (bad != std::string_view::npos) {
+    ThrowAt(text, bad, path, fmt::format("expected UTF-8 text, got byte 0x{:02x}", static_cast<unsigned char>(text[bad])));
+  }
+  // Valid UTF-8 that no dataset text holds: a NUL ends the string in HDF5 and C code, and a
+  // byte-order mark after the start is usually two files concatenated.
+  if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
+    ThrowAt(text, nul, path, "expected text, got a NUL byte");
+  }
+  if (const size_t bom = text.find("\xEF\xBB\xBF"); bom != std::string_view::npos) {
+    ThrowAt(text, bom, path, "expected text, got a byte-order mark (U+FEFF)",
+            " (not at the start of the file: were files concatenated?)");
+  }
 }
 
 std::vector<TextLine> SplitLines(std::string_view text) {

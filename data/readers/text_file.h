@@ -15,11 +15,12 @@
 namespace xstilts {
 
 // Reads the whole file. Drops a leading UTF-8 byte-order mark. Throws InputError when the file
-// cannot be read (`path: cannot read: No such file or directory`) or is not UTF-8
-// (`path:7: expected UTF-8 text, got byte 0xff at column 12`).
+// cannot be read (`path: cannot read: No such file or directory`), is not UTF-8
+// (`path:7: expected UTF-8 text, got byte 0xff at column 12`), or holds a NUL byte or a
+// byte-order mark past its start.
 std::string LoadTextFile(const std::filesystem::path& path);
 
-// Throws the same UTF-8 error as LoadTextFile for text already in memory.
+// Throws the same errors as LoadTextFile for text already in memory.
 void CheckUtf8(std::string_view text, const std::string& path);
 
 struct TextLine {

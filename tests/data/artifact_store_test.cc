@@ -4,7 +4,9 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <thread>
+#include <vector>
 
 namespace xstilts {
 namespace {
@@ -108,6 +110,23 @@ TEST(ArtifactStore, ForcedRebuildReplacesTheEntry) {
   ASSERT_TRUE(store->Publish(BuildInTemp(*store, "first"), kKey, {}).ok());
   ASSERT_TRUE(store->Publish(BuildInTemp(*store, "second!"), kKey, {}).ok());
   EXPECT_EQ(store->Lookup(kKey)->meta["files"]["out.h5"]["size"], 7);
+}
+
+TEST(ArtifactStore, RebuildOfATruncatedEntryKeepsTheTruncatedOneInCorrupt) {
+  fs::path root = FreshDir("truncated_kept");
+  auto store = std::move(ArtifactStore::Open(root).value());
+  ASSERT_TRUE(store->Publish(BuildInTemp(*store, "0123456789"), kKey, {}).ok());
+  fs::resize_file(store->EntryDir(kKey) / "out.h5", 4);
+  ASSERT_TRUE(store->Publish(BuildInTemp(*store, "0123456789"), kKey, {}).ok());
+  EXPECT_TRUE(store->IsComplete(kKey));
+  std::vector<fs::path> kept;
+  for (const auto& e : fs::directory_iterator(root / "corrupt")) kept.push_back(e.path());
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].filename().string().rfind(kKey + ".", 0), 0u) << kept[0];
+  EXPECT_EQ(fs::file_size(kept[0] / "out.h5"), 4u);
+  // A forced rebuild of a complete entry does not count as damage.
+  ASSERT_TRUE(store->Publish(BuildInTemp(*store, "0123456789"), kKey, {}).ok());
+  EXPECT_EQ(std::distance(fs::directory_iterator(root / "corrupt"), fs::directory_iterator()), 1);
 }
 
 TEST(ArtifactStore, OpenRemovesTempDirsOfDeadBuildsButNotOfLiveOnes) {

@@ -147,6 +147,18 @@ TEST(SquadReader, ReportsStructureErrorsWithJsonPath) {
                                 "object key - unexpected ','; expected string literal");
 }
 
+// Found by fuzzing: a number past the range of a double escaped as a library exception with no
+// file or line (the 7 bytes `[6e560#`).
+TEST(SquadReader, NumberTooLargeIsAnInputErrorWithItsLine) {
+  TempDir dir;
+  const auto fuzzed = dir.Write("xquad.fi.json", "[6e560#");
+  EXPECT_EQ(InputErrorMessage([&] { ReadSquad(fuzzed); }),
+            fuzzed.string() + ":1: expected JSON, got a number too large to represent at column 2");
+  const auto overflow = dir.Write("xquad.el.json", "{\"version\": 1,\n \"data\": 1e400}");
+  EXPECT_EQ(InputErrorMessage([&] { ReadSquad(overflow); }),
+            overflow.string() + ":2: expected JSON, got a number too large to represent at column 10");
+}
+
 TEST(SquadReader, AsksForLanguageWhenItCannotTell) {
   TempDir dir;
   const auto path = dir.Write("qa.json", R"({"data": [{"paragraphs": [{"context": "x", "qas": [{"id": "q7", "question": "?", "answers": []}]}]}]})");

@@ -23,6 +23,17 @@ TEST(TextFile, RejectsInvalidUtf8WithLineAndColumn) {
             path.string() + ":2: expected UTF-8 text, got byte 0xff at column 3");
 }
 
+TEST(TextFile, RejectsNulByteAndByteOrderMarkInsideTheFileWithLineAndColumn) {
+  TempDir dir;
+  const auto nul = dir.Write("nul.tsv", std::string("id\ttext\n1\tab\0c\n", 15));
+  EXPECT_EQ(InputErrorMessage([&] { LoadTextFile(nul); }),
+            nul.string() + ":2: expected text, got a NUL byte at column 5");
+  const auto bom = dir.Write("bom.tsv", "\xEF\xBB\xBFid\ttext\n\xEF\xBB\xBF" "1\tabc\n");
+  EXPECT_EQ(InputErrorMessage([&] { LoadTextFile(bom); }),
+            bom.string() + ":2: expected text, got a byte-order mark (U+FEFF) at column 1 (not at the start "
+                           "of the file: were files concatenated?)");
+}
+
 TEST(TextFile, MissingFileSaysSo) {
   TempDir dir;
   const auto path = dir.path() / "missing.tsv";

@@ -1,0 +1,209 @@
+// What reaches the cache is what the key says: an external file that changes while its node runs
+// fails the node and caches nothing, and files that are not regular files are refused when the
+// run is planned instead of blocking it.
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+size_t CacheEntries(const CliHarness& h) {
+  size_t n = 0;
+  if (!fs::exists(h.cache() / "entries")) return 0;
+  for (const auto& entry : fs::recursive_directory_iterator(h.cache() / "entries")) {
+    n += entry.is_regular_file() && entry.path().filename() == "meta.json";
+  }
+  return n;
+}
+
+// The body reads data.txt, then data.txt is replaced (here by the body itself, as a colleague's
+// copy or a finishing download would): the artifact was made from content the key does not name.
+TEST(CacheIntegrity, FileChangedWhileItsNodeRunsFailsTheNodeAndCachesNothing) {
+  CliHarness h("changed_during_run");
+  h.Write("data.txt", "2490 rows\n");
+  h.Write("p.yaml", R"(
+nodes:
+  read:
+    type: exec
+    params:
+      cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt; echo 10 rows > data.txt"]
+      deps: ["data.txt"]
+)");
+  CliResult changed = h.Run({"run", "p.yaml", "--json"});
+  EXPECT_EQ(changed.exit_code, 1) << changed.err;
+  EXPECT_EQ(changed.Statuses()["read"], "failed");
+  EXPECT_NE(changed.err.find("data.txt changed while the node ran"), std::string::npos) << changed.err;
+  EXPECT_NE(changed.err.find("nothing was cached"), std::string::npos) << changed.err;
+  EXPECT_EQ(CacheEntries(h), 0u);
+
+  // With the original content back, the node runs (nothing was cached under its key) and its
+  // artifact holds that content.
+  h.Write("data.txt", "2490 rows\n");
+  h.Write("p.yaml", R"(
+nodes:
+  read:
+    type: exec
+    params:
+      cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt"]
+      deps: ["data.txt"]
+)");
+  CliResult restored = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  EXPECT_EQ(restored.Statuses()["read"], "ran");
+  EXPECT_EQ(CacheEntries(h), 1u);
+}
+
+// `cp -p` and rsync keep the mtime (and here the size and inode) of what they overwrite: only the
+// ctime tells that the content changed, so a remembered hash must not be reused.
+TEST(CacheIntegrity, RewriteThatKeepsSizeAndMtimeIsStillNoticed) {
+  CliHarness h("same_mtime");
+  h.Write("data.txt", "version 1\n");
+  h.Write("p.yaml", R"(
+nodes:
+  read:
+    type: exec
+    params: {cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt"], deps: ["data.txt"]}
+)");
+  ASSERT_EQ(h.Run({"run", "p.yaml"}).exit_code, 0);
+  struct stat before;
+  ASSERT_EQ(::stat((h.dir() / "data.txt").c_str(), &before), 0);
+  h.Write("data.txt", "version 2\n");  // same size
+  const timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (h.dir() / "data.txt").c_str(), times, 0), 0);
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["read"], "ran") << r.err;
+  EXPECT_NE(r.err.find("file data.txt changed"), std::string::npos) << r.err;
+}
+
+TEST(CacheIntegrity, FifoAsAnInputFileIsRefusedWhenPlanning) {
+  CliHarness h("fifo");
+  ASSERT_EQ(::mkfifo((h.dir() / "data.txt").c_str(), 0600), 0);
+  h.Write("p.yaml", R"(
+nodes:
+  read:
+    type: exec
+    params: {cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt"], deps: ["data.txt"]}
+)");
+  // Before the fix this blocked in open() for ever; the harness would hang, not fail.
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("data.txt: not a regular file or a directory"), std::string::npos) << r.err;
+  EXPECT_EQ(CacheEntries(h), 0u);
+}
+
+TEST(CacheIntegrity, EveryMissingInputFileIsReportedAtOnceBeforeAnythingRuns) {
+  CliHarness h("missing_files");
+  h.Write("p.yaml", R"(
+nodes:
+  first:
+    type: exec
+    params: {cmd: ["sh", "-c", "touch ran_first; cat a.txt > $XSTILTS_OUT/a.txt"], deps: ["a.txt"]}
+  second:
+    type: exec
+    inputs: {in: first}
+    params: {cmd: ["sh", "-c", "touch ran_second; cat b.txt > $XSTILTS_OUT/b.txt"], deps: ["b.txt"]}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("error: node 'first' ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("a.txt: no such file or directory"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("error: node 'second' ("), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("b.txt: no such file or directory"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "ran_first"));
+  EXPECT_EQ(CacheEntries(h), 0u);
+}
+
+TEST(CacheIntegrity, DirectoryOrEmptyFileAsADatasetIsRefusedWhenPlanning) {
+  CliHarness h("dataset_not_a_file");
+  fs::create_directories(h.dir() / "train.tsv");
+  h.Write("empty.tsv", "");
+  h.Write("p.yaml", R"(
+nodes:
+  from_dir:
+    type: dataset
+    params: {format: xnli, path: train.tsv, language: en}
+  from_empty:
+    type: dataset
+    params: {format: xnli, path: empty.tsv, language: en}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("train.tsv: is a directory; a 'xnli' dataset is read from files"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("empty.tsv: is empty; a 'xnli' dataset needs examples"), std::string::npos) << r.err;
+  EXPECT_EQ(CacheEntries(h), 0u);
+}
+
+std::string Bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Two machines that build one key must produce one blob: HDF5 would stamp each object with the
+// time it was created.
+TEST(CacheIntegrity, RebuildingANodeGivesByteIdenticalArtifacts) {
+  CliHarness h("reproducible");
+  fs::create_directories(h.dir() / "data");
+  h.Write("data/a.txt", "alpha\n");
+  h.Write("p.yaml", R"(
+nodes:
+  copied:
+    type: files
+    params: {paths: ["data/a.txt"]}
+  made:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo made > $XSTILTS_OUT/made.txt"]}
+)");
+  CliResult first = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string copied = Bytes(h.ArtifactOf(first, "copied", "out"));
+  const std::string made = Bytes(h.ArtifactOf(first, "made", "out"));
+  ASSERT_FALSE(copied.empty());
+  ASSERT_FALSE(made.empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // timestamps have 1 s resolution
+  CliResult again = h.Run({"run", "p.yaml", "--json", "--force", "copied", "--force", "made"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  ASSERT_EQ(again.Statuses()["copied"], "ran");
+  EXPECT_TRUE(Bytes(h.ArtifactOf(again, "copied", "out")) == copied);
+  EXPECT_TRUE(Bytes(h.ArtifactOf(again, "made", "out")) == made);
+}
+
+// Root can write anywhere, so the unwritable place is a path through a regular file.
+TEST(CacheIntegrity, UnwritableRunLogIsAnEnvironmentErrorOnlyWhenSomethingMustRun) {
+  CliHarness h("run_log");
+  h.Write("not_a_dir", "");
+  h.Write("p.yaml", R"(
+nodes:
+  made:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo made > $XSTILTS_OUT/made.txt"]}
+)");
+  CliResult refused = h.Run({"run", "p.yaml", "--log", (h.dir() / "not_a_dir/run.jsonl").string()});
+  EXPECT_EQ(refused.exit_code, 3) << refused.err;
+  EXPECT_NE(refused.err.find("error: cannot open the run log"), std::string::npos) << refused.err;
+  EXPECT_EQ(refused.err.find("terminate called"), std::string::npos) << refused.err;
+  EXPECT_EQ(CacheEntries(h), 0u);
+
+  ASSERT_EQ(h.Run({"run", "p.yaml"}).exit_code, 0);
+  CliResult cached = h.Run({"run", "p.yaml", "--log", (h.dir() / "not_a_dir/run.jsonl").string()});
+  EXPECT_EQ(cached.exit_code, 0) << cached.err;
+  EXPECT_NE(cached.err.find("warning: cannot open the run log"), std::string::npos) << cached.err;
+  EXPECT_NE(cached.out.find("done: ran 0, cached 1"), std::string::npos) << cached.out;
+}
+
+}  // namespace
+}  // namespace xstilts

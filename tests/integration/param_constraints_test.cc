@@ -1,0 +1,64 @@
+// Parameter constraints are checked when the pipeline loads: every violation is reported at once
+// with its place, the exit code is 2, and nothing runs or is cached.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+TEST(ParamConstraints, ViolationsAreReportedTogetherBeforeAnythingRuns) {
+  CliHarness h("param_constraints");
+  h.Write("p.yaml", R"(nodes:
+  first:
+    type: exec
+    params: {cmd: ["sh", "-c", "touch ran; echo > $XSTILTS_OUT/a.txt"]}
+  empty_command:
+    type: exec
+    params: {cmd: []}
+  spm:
+    type: tokenizer
+    params: {path: missing.model}
+  model:
+    type: init_model
+    inputs: {tokenizer: spm}
+    params: {layers: 2, hidden: 30, heads: 4, ffn: 64}
+  no_layers:
+    type: init_model
+    inputs: {tokenizer: spm}
+    params: {layers: 0}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("p.yaml:7:19: error: parameter 'cmd' of node 'empty_command' must be non-empty; got []"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("p.yaml:14:33: error: node 'model': hidden (30) must be a multiple of heads (4)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("p.yaml:18:22: error: parameter 'layers' of node 'no_layers' must be at least 1; got 0"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("3 errors"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "ran"));
+  EXPECT_FALSE(fs::exists(h.cache() / "entries"));
+}
+
+TEST(ParamConstraints, SchemaCarriesTheRanges) {
+  CliHarness h("schema_ranges");
+  CliResult r = h.Run({"schema"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"minimum\": 1"), std::string::npos);
+  EXPECT_NE(r.out.find("\"exclusiveMinimum\": 0"), std::string::npos);
+  EXPECT_NE(r.out.find("\"minItems\": 1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace xstilts

@@ -49,13 +49,14 @@ void CheckUtf8(std::string_view text, const std::string& path) {
     ThrowAt(text, bad, path, fmt::format("expected UTF-8 text, got byte 0x{:02x}", static_cast<unsigned char>(text[bad])));
   }
   // Valid UTF-8 that no dataset text holds: a NUL ends the string in HDF5 and C code, and a
-  // byte-order mark after the start is usually two files concatenated.
+  // byte-order mark that starts a later line is two files concatenated. (Inside a line U+FEFF is
+  // a zero-width no-break space, which real text has: XNLI's Hindi dev set, line 2296.)
   if (const size_t nul = text.find('\0'); nul != std::string_view::npos) {
     ThrowAt(text, nul, path, "expected text, got a NUL byte");
   }
-  if (const size_t bom = text.find("\xEF\xBB\xBF"); bom != std::string_view::npos) {
-    ThrowAt(text, bom, path, "expected text, got a byte-order mark (U+FEFF)",
-            " (not at the start of the file: were files concatenated?)");
+  if (const size_t bom = text.find("\n\xEF\xBB\xBF"); bom != std::string_view::npos) {
+    ThrowAt(text, bom + 1, path, "expected text, got a byte-order mark (U+FEFF)",
+            " (at the start of a line: were files concatenated?)");
   }
 }
 

@@ -17,7 +17,7 @@ namespace xstilts {
 // Reads the whole file. Drops a leading UTF-8 byte-order mark. Throws InputError when the file
 // cannot be read (`path: cannot read: No such file or directory`), is not UTF-8
 // (`path:7: expected UTF-8 text, got byte 0xff at column 12`), or holds a NUL byte or a
-// byte-order mark past its start.
+// byte-order mark at the start of a later line (files concatenated).
 std::string LoadTextFile(const std::filesystem::path& path);
 
 // Throws the same errors as LoadTextFile for text already in memory.

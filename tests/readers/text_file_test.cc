@@ -23,15 +23,18 @@ TEST(TextFile, RejectsInvalidUtf8WithLineAndColumn) {
             path.string() + ":2: expected UTF-8 text, got byte 0xff at column 3");
 }
 
-TEST(TextFile, RejectsNulByteAndByteOrderMarkInsideTheFileWithLineAndColumn) {
+TEST(TextFile, RejectsNulByteAndByteOrderMarkStartingALineWithLineAndColumn) {
   TempDir dir;
   const auto nul = dir.Write("nul.tsv", std::string("id\ttext\n1\tab\0c\n", 15));
   EXPECT_EQ(InputErrorMessage([&] { LoadTextFile(nul); }),
             nul.string() + ":2: expected text, got a NUL byte at column 5");
   const auto bom = dir.Write("bom.tsv", "\xEF\xBB\xBFid\ttext\n\xEF\xBB\xBF" "1\tabc\n");
   EXPECT_EQ(InputErrorMessage([&] { LoadTextFile(bom); }),
-            bom.string() + ":2: expected text, got a byte-order mark (U+FEFF) at column 1 (not at the start "
-                           "of the file: were files concatenated?)");
+            bom.string() + ":2: expected text, got a byte-order mark (U+FEFF) at column 1 (at the start of "
+                           "a line: were files concatenated?)");
+  // Inside a line it is a zero-width no-break space, as in XNLI's Hindi dev set: kept.
+  const auto inside = dir.Write("inside.tsv", "id\ttext\n1\tab\xEF\xBB\xBF" "c\n");
+  EXPECT_EQ(LoadTextFile(inside), "id\ttext\n1\tab\xEF\xBB\xBF" "c\n");
 }
 
 TEST(TextFile, MissingFileSaysSo) {

@@ -36,6 +36,19 @@ TEST(XnliReader, ReadsXtremeDevFile) {
   EXPECT_EQ(neutral, 830);
 }
 
+// U+FEFF inside a sentence is a zero-width no-break space (line 2296 of the Hindi dev set): text,
+// unlike a byte-order mark that starts a line, which means concatenated files and is refused.
+TEST(XnliReader, KeepsZeroWidthNoBreakSpaceInsideASentence) {
+  XSTILTS_SHARED_DATA_OR_SKIP(path, "xnli/xtreme/dev-hi.tsv");
+  const Examples ex = ReadXnli(path);
+  ASSERT_EQ(ex.examples.size(), 2490u);
+  int with_feff = 0;
+  for (const Example& e : ex.examples) {
+    with_feff += (e.text_a + e.text_b).find("\xEF\xBB\xBF") != std::string::npos;
+  }
+  EXPECT_GE(with_feff, 1);
+}
+
 TEST(XnliReader, XtremeTestFileHasNoLabels) {
   XSTILTS_SHARED_DATA_OR_SKIP(path, "xnli/xtreme/test-en.tsv");
   const Examples ex = ReadXnli(path);

@@ -6,7 +6,7 @@ CMAKE_FLAGS ?=
 XSTILTS = $(BUILD_DIR)/cli/xstilts
 
 # Sanitizer and fuzzing builds live in folders of their own (docs/testing.md).
-SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
 # The tests TSan runs: the executor, the store, locks and the processes that share a cache.
 TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity|ParallelEncoder|TokenizeStream
 FUZZ_SECONDS ?= 60

@@ -14,6 +14,9 @@ if(XSTILTS_BUILD_TESTS)
   target_compile_definitions(xstilts_tests PRIVATE
     XSTILTS_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     XSTILTS_BINARY_DIR="${PROJECT_BINARY_DIR}")
+  if(XSTILTS_WITH_TORCH)
+    target_compile_definitions(xstilts_tests PRIVATE XSTILTS_HAS_TORCH_MODULE=1)
+  endif()
 
   if(XSTILTS_WITH_TORCH)
     add_executable(xstilts_torch_tests)

@@ -16,6 +16,12 @@ namespace {
 // HDF5's error stack is per thread in thread-safe builds: silence it in every thread that opens a
 // file. xstilts reports errors itself, naming the file and the dataset.
 void SilenceThread() {
+  // Before the library's first call: no HDF5 shutdown at exit. A file whose write or close failed
+  // (disk full) stays registered inside HDF5, and closing it again at exit crashed in
+  // H5F__close_cb (exit 139, the run's summary lost). Every file xstilts writes is closed
+  // explicitly, and readers have nothing to flush, so there is nothing for that shutdown to do.
+  static const bool no_atexit = [] { return H5dont_atexit() >= 0; }();
+  (void)no_atexit;
   thread_local bool silenced = false;
   if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
   silenced = true;

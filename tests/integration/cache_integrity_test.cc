@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -13,6 +15,7 @@
 #include <thread>
 
 #include "tests/integration/cli_harness.h"
+#include "tests/shared_data.h"
 
 namespace xstilts {
 namespace {
@@ -203,6 +206,25 @@ nodes:
   EXPECT_EQ(cached.exit_code, 0) << cached.err;
   EXPECT_NE(cached.err.find("warning: cannot open the run log"), std::string::npos) << cached.err;
   EXPECT_NE(cached.out.find("done: ran 0, cached 1"), std::string::npos) << cached.out;
+}
+
+// A full disk, simulated by a file-size limit (writes past it fail with EFBIG; SIGXFSZ ignored):
+// the node fails naming what it could not write, nothing is cached, and the process still ends
+// with its summary and exit 1 (HDF5's shutdown at exit used to crash on the failed file: 139).
+TEST(CacheIntegrity, WriteFailureFailsTheNodeAndTheRunStillEndsWithItsSummary) {
+  XSTILTS_SHARED_DATA_OR_SKIP(xnli, "xnli/xtreme");
+  CliHarness h("write_fails");
+  h.Write("p.yaml", "nodes:\n  xnli_dev:\n    type: dataset\n    params:\n      format: xnli\n      path: \"" +
+                        (xnli / "dev-{lang}.tsv").string() + "\"\n      languages: [ar, bg, de, el, en, es, fr, ru]\n");
+  const std::string command = "cd '" + h.dir().string() + "' && ulimit -f 2048 && trap '' XFSZ && exec '" +
+                              std::string(XSTILTS_BIN) + "' run p.yaml --cache cache > out.txt 2> err.txt";
+  const int status = std::system(("sh -c \"" + command + "\"").c_str());
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by a signal: " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 1) << h.Read("err.txt");
+  EXPECT_NE(h.Read("err.txt").find("(disk full?)"), std::string::npos) << h.Read("err.txt");
+  EXPECT_NE(h.Read("out.txt").find("failed: ran 0, cached 0, failed 1"), std::string::npos) << h.Read("out.txt");
+  EXPECT_EQ(CacheEntries(h), 0u);
+  EXPECT_TRUE(fs::is_empty(h.cache() / "tmp"));
 }
 
 }  // namespace

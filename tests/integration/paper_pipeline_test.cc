@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/build_features.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/shared_data.h"
 
@@ -136,6 +137,7 @@ std::vector<fs::path> FindFiles(const fs::path& root, const std::string& name) {
 }
 
 TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
+  XSTILTS_SKIP_WITHOUT_TORCH_MODULE();
   XSTILTS_SHARED_DATA_OR_SKIP(xnli_file, "xnli/xtreme/dev-de.tsv");
   const fs::path data = testing::SharedDataDir();
   CliHarness h("paper_small");

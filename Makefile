@@ -41,13 +41,13 @@ check-asan: deps
 	cmake -S . -B build-asan $(SANITIZE_FLAGS) -DXSTILTS_SANITIZE=address,undefined
 	cmake --build build-asan -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	  scripts/check-sanitize.sh build-asan
 
 check-tsan: deps
 	cmake -S . -B build-tsan $(SANITIZE_FLAGS) -DXSTILTS_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
 	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
-	  ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+	  scripts/check-sanitize.sh build-tsan '$(TSAN_TESTS)'
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS from a seeded corpus.
 fuzz: deps

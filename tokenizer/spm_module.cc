@@ -22,6 +22,7 @@ bool Resolve(void* handle, const char* name, Fn* fn, std::string* missing) {
   return *fn != nullptr;
 }
 
+#ifndef XSTILTS_SPM_WITHOUT_DEEPBIND
 // With RTLD_DEEPBIND the module binds to libstdc++'s and glibc's own definitions of these objects.
 // If the executable was linked with copy relocations for them (code compiled -fPIE rather than
 // -fPIC), the rest of the process uses the executable's copies, and the module would write to
@@ -52,6 +53,7 @@ Status CheckSharedObjects(const std::string& path, void* handle) {
           " (COPY relocations), so the module would use uninitialized ones; compile the "
           "executable with -fPIC (see docs/tokenizer.md)");
 }
+#endif
 
 }  // namespace
 

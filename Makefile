@@ -7,8 +7,10 @@ XSTILTS = $(BUILD_DIR)/cli/xstilts
 
 # Sanitizer and fuzzing builds live in folders of their own (docs/testing.md).
 SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
-# The tests TSan runs: the executor, the store, locks and the processes that share a cache.
-TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity|ParallelEncoder|TokenizeStream
+# The tests TSan runs: the executor, the store, locks and the processes that share a cache. (Not
+# the parallel encoder and tokenizer stream: tbb::parallel_pipeline hands items between stages
+# inside libtbb, which is not instrumented, so TSan reports every stage's state; docs/testing.md.)
+TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity
 FUZZ_SECONDS ?= 60
 
 .PHONY: all deps build test demo bench clean check-sanitize check-asan check-tsan fuzz

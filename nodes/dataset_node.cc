@@ -14,6 +14,7 @@
 #include "data/readers/read_dataset.h"
 #include "graph/registry.h"
 #include "nodes/files_input.h"
+#include "nodes/language_params.h"
 
 namespace fs = std::filesystem;
 
@@ -265,6 +266,7 @@ panx_train_small:
                 "keep the first N examples of each file read (parallel data: the first N sentences of each "
                 "side and the gold pairs among them); 0 = all"},
   };
+  t.check_params = [](const nlohmann::json& params) { return CheckLanguageCodes(params, {"language"}); };
   t.resources.threads = 1;
   t.run = [](NodeContext& ctx) { RunWithFilesInput(ctx, ctx.params()["path"].get<std::string>(), RunDataset); };
   t.extra_key = DatasetKey;

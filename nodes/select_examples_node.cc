@@ -7,6 +7,7 @@
 #include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "graph/registry.h"
+#include "nodes/language_params.h"
 
 namespace xstilts {
 namespace {
@@ -104,6 +105,9 @@ NodeType MakeSelectExamplesNodeType() {
       ParamSpec{"parallel_with", ParamType::kString, "",
                 "pair each kept example (of one language) with the example of this language that has the same id, "
                 "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},
+  };
+  t.check_params = [](const nlohmann::json& params) {
+    return CheckLanguageCodes(params, {"languages", "exclude_languages", "parallel_with"});
   };
   t.run = RunSelectExamples;
   return t;

@@ -170,7 +170,10 @@ ReportTable TargetTable(const Study& study, const std::string& target) {
   table.header.push_back("avg");
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = table.numeric[1] = false;
-  for (const auto& [model, intermediate] : ReportRows(study)) {
+  for (const auto& [model_name, intermediate_name] : ReportRows(study)) {
+    // Named copies: a lambda may not capture structured bindings before C++20 (clang refuses).
+    const std::string& model = model_name;
+    const std::string& intermediate = intermediate_name;
     std::vector<std::string> row = {model, IntermediateLabel(intermediate)};
     const ScoreRow* score = study.Find(model, intermediate, target);
     auto cell = [&](std::optional<double> value, const std::string& language) {

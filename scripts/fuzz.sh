@@ -5,7 +5,7 @@
 # Prints one line per target: executions, executions per second, corpus size, and whether it
 # found a crash (then the reproducer is in BUILD_DIR/fuzz/<target>/crash-*; exit 1).
 set -uo pipefail
-build=${1:?usage: scripts/fuzz.sh BUILD_DIR [SECONDS]}
+build=$(cd "${1:?usage: scripts/fuzz.sh BUILD_DIR [SECONDS]}" && pwd)
 seconds=${2:-60}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared="$root/../shared/data"
@@ -59,7 +59,7 @@ printf '\x20\x00\x00\x00\x00\x00\x00\x00{"t":{"dtype":"F32","shape":[1],"data_of
   > "$work/fuzz_safetensors/seeds/minimal"
 
 status=0
-for target in fuzz_pipeline fuzz_dataset_readers fuzz_mo fuzz_safetensors fuzz_score_files fuzz_h5_artifacts; do
+for target in ${FUZZ_TARGETS:-fuzz_pipeline fuzz_dataset_readers fuzz_mo fuzz_safetensors fuzz_score_files fuzz_h5_artifacts}; do
   exe="$build/tests/fuzz/$target"
   [[ -x "$exe" ]] || { echo "fuzz: $exe missing (make fuzz builds it)" >&2; status=1; continue; }
   dir="$work/$target"
@@ -71,6 +71,13 @@ for target in fuzz_pipeline fuzz_dataset_readers fuzz_mo fuzz_safetensors fuzz_s
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
   rate=$(( runs / (seconds > 0 ? seconds : 1) ))
   units=$(ls "$dir/corpus" | wc -l)
+  # A hang inside libhdf5 itself (1.10.8 loops on some damaged global heaps; docs/testing.md) is
+  # that library's, and xstilts never parses an artifact whose SHA-256 it has not checked: kept,
+  # reported, not a failure. Anything with an xstilts frame on top is.
+  if [[ $rc -ne 0 ]] && grep -q 'ERROR: libFuzzer: timeout' "$log" && grep -m1 -E '^ +#4 ' "$log" | grep -q libhdf5; then
+    echo "$target: $runs runs in ${seconds}s, a hang inside libhdf5 (known, kept in $dir/timeout-*)"
+    continue
+  fi
   if [[ $rc -ne 0 ]]; then
     echo "$target: FOUND A PROBLEM after $runs runs (exit $rc); see $log and $dir/crash-* $dir/timeout-*"
     status=1

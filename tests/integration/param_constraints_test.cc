@@ -51,6 +51,28 @@ TEST(ParamConstraints, ViolationsAreReportedTogetherBeforeAnythingRuns) {
   EXPECT_FALSE(fs::exists(h.cache() / "entries"));
 }
 
+TEST(ParamConstraints, UnknownLanguageCodesAreRefusedAtLoad) {
+  CliHarness h("language_codes");
+  h.Write("p.yaml", R"(nodes:
+  corpus:
+    type: dataset
+    params: {format: xnli, path: dev.tsv, language: englsh}
+  english:
+    type: select_examples
+    inputs: {examples: corpus}
+    params: {languages: [en, pt_BR, zh-CN, xx]}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("node 'corpus': language: unknown language 'englsh' (an ISO 639-1 code such as en, de or "
+                       "zh, optionally with a region: pt_BR)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("node 'english': languages: unknown language 'xx'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("'pt_BR'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("'zh-CN'"), std::string::npos) << r.err;
+}
+
 TEST(ParamConstraints, SchemaCarriesTheRanges) {
   CliHarness h("schema_ranges");
   CliResult r = h.Run({"schema"});

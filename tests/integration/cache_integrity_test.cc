@@ -33,17 +33,24 @@ size_t CacheEntries(const CliHarness& h) {
   return n;
 }
 
-// The body reads data.txt, then data.txt is replaced (here by the body itself, as a colleague's
-// copy or a finishing download would): the artifact was made from content the key does not name.
+std::string Bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The body reads data.txt, then data.txt is replaced (here by the body itself while the file
+// `change` exists, as a colleague's copy or a finishing download would): the artifact was made from
+// content the key does not name.
 TEST(CacheIntegrity, FileChangedWhileItsNodeRunsFailsTheNodeAndCachesNothing) {
   CliHarness h("changed_during_run");
   h.Write("data.txt", "2490 rows\n");
+  h.Write("change", "");
   h.Write("p.yaml", R"(
 nodes:
   read:
     type: exec
     params:
-      cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt; echo 10 rows > data.txt"]
+      cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt; if [ -e change ]; then echo 10 rows > data.txt; fi"]
       deps: ["data.txt"]
 )");
   CliResult changed = h.Run({"run", "p.yaml", "--json"});
@@ -53,21 +60,15 @@ nodes:
   EXPECT_NE(changed.err.find("nothing was cached"), std::string::npos) << changed.err;
   EXPECT_EQ(CacheEntries(h), 0u);
 
-  // With the original content back, the node runs (nothing was cached under its key) and its
-  // artifact holds that content.
+  // The original content back: the same key as the failed run, which is not cached, so the node
+  // runs, and its artifact holds that content.
+  fs::remove(h.dir() / "change");
   h.Write("data.txt", "2490 rows\n");
-  h.Write("p.yaml", R"(
-nodes:
-  read:
-    type: exec
-    params:
-      cmd: ["sh", "-c", "cat data.txt > $XSTILTS_OUT/copy.txt"]
-      deps: ["data.txt"]
-)");
   CliResult restored = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(restored.exit_code, 0) << restored.err;
   EXPECT_EQ(restored.Statuses()["read"], "ran");
   EXPECT_EQ(CacheEntries(h), 1u);
+  EXPECT_NE(Bytes(h.ArtifactOf(restored, "read", "out")).find("2490 rows"), std::string::npos);
 }
 
 // `cp -p` and rsync keep the mtime (and here the size and inode) of what they overwrite: only the
@@ -151,10 +152,6 @@ nodes:
   EXPECT_EQ(CacheEntries(h), 0u);
 }
 
-std::string Bytes(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // Two machines that build one key must produce one blob: HDF5 would stamp each object with the
 // time it was created.

@@ -29,9 +29,10 @@ NodeType MakeEvaluateNodeType() {
                PortSpec{"metrics", "metrics", "one row per language and the average (`avg`), columns as XTREME reports them"}};
   t.params = {
       ParamSpec{"task", ParamType::kString, "", "the head to evaluate; default: the tokens' format (xnli, panx, ...)"},
-      ParamSpec{"batch_size", ParamType::kInt, 32, "features per forward pass (examples for multiple choice)"},
-      ParamSpec{"max_answer_length", ParamType::kInt, 30, "span QA: longest answer in tokens"},
-      ParamSpec{"n_best", ParamType::kInt, 20, "span QA: start and end candidates per window"},
+      ParamSpec{"batch_size", ParamType::kInt, 32, "features per forward pass (examples for multiple choice)"}
+          .AtLeast(1),
+      ParamSpec{"max_answer_length", ParamType::kInt, 30, "span QA: longest answer in tokens"}.AtLeast(1),
+      ParamSpec{"n_best", ParamType::kInt, 20, "span QA: start and end candidates per window"}.AtLeast(1),
       ParamSpec{"device", ParamType::kString, "auto", "where to run the model", {"auto", "cpu", "cuda"}},
   };
   t.resources.threads = 0;

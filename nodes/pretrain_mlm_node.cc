@@ -26,8 +26,8 @@ NodeType MakePretrainMlmNodeType() {
                 "tokens per packed sequence; 0 = the tokens artifact's max_length (at most what the model's positions allow)"},
       ParamSpec{"lr", ParamType::kFloat, 5e-4, "peak learning rate (AdamW)"}.Above(0),
       ParamSpec{"warmup", ParamType::kInt, 0, "updates of linear warmup; then linear decay to 0"}.AtLeast(0),
-      ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"},
-      ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"},
+      ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"}.AtLeast(0),
+      ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"}.AtLeast(0),
       ParamSpec{"seed", ParamType::kInt, 0, "seed of batch order, masking and dropout"},
       ParamSpec{"mask_prob", ParamType::kFloat, 0.15, "share of the (non-special) tokens selected for prediction"}
           .Above(0)

@@ -27,9 +27,10 @@ NodeType MakeRetrieveNodeType() {
                PortSpec{"metrics", "metrics", "one row per language pair (named by the non-English side) and the average"}};
   t.params = {
       ParamSpec{"mode", ParamType::kString, "tatoeba", "the protocol", {"tatoeba", "bucc"}},
-      ParamSpec{"layer", ParamType::kInt, 7, "hidden state to mean-pool (0 = embeddings; XTREME uses 7 for base models)"},
-      ParamSpec{"k", ParamType::kInt, 4, "bucc: neighbourhood of the margin"},
-      ParamSpec{"batch_size", ParamType::kInt, 64, "sentences per forward pass"},
+      ParamSpec{"layer", ParamType::kInt, 7, "hidden state to mean-pool (0 = embeddings; XTREME uses 7 for base models)"}
+          .AtLeast(0),
+      ParamSpec{"k", ParamType::kInt, 4, "bucc: neighbourhood of the margin"}.AtLeast(1),
+      ParamSpec{"batch_size", ParamType::kInt, 64, "sentences per forward pass"}.AtLeast(1),
       ParamSpec{"device", ParamType::kString, "auto", "where to run the model", {"auto", "cpu", "cuda"}},
   };
   t.resources.threads = 0;

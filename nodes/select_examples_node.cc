@@ -101,7 +101,7 @@ NodeType MakeSelectExamplesNodeType() {
   t.params = {
       ParamSpec{"languages", ParamType::kStringList, nlohmann::json::array(), "keep only these languages; empty = all"},
       ParamSpec{"exclude_languages", ParamType::kStringList, nlohmann::json::array(), "drop these languages"},
-      ParamSpec{"limit", ParamType::kInt, 0, "keep at most this many examples (the first ones); 0 = all"},
+      ParamSpec{"limit", ParamType::kInt, 0, "keep at most this many examples (the first ones); 0 = all"}.AtLeast(0),
       ParamSpec{"parallel_with", ParamType::kString, "",
                 "pair each kept example (of one language) with the example of this language that has the same id, "
                 "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},

@@ -97,14 +97,16 @@ xquad_tokens:
   t.outputs = {PortSpec{"tokens", kTokensArtifactKind,
                         "one row per model input: input_ids and the task's targets (docs/artifacts.md, tokens)"}};
   t.params = {
-      ParamSpec{"max_length", ParamType::kInt, 128, "tokens per feature, <s> and </s> included (at least 8)"},
+      ParamSpec{"max_length", ParamType::kInt, 128, "tokens per feature, <s> and </s> included (at least 8)"}
+          .AtLeast(8),
       ParamSpec{"truncation", ParamType::kString, "longest_first",
                 "pairs longer than max_length: cut the longer segment token by token (longest_first) or the "
                 "second segment (only_second)",
                 {"longest_first", "only_second"}},
       ParamSpec{"doc_stride", ParamType::kInt, 128,
-                "span QA: context tokens between the starts of consecutive windows (at most a window's size)"},
-      ParamSpec{"max_query_length", ParamType::kInt, 64, "span QA: question tokens kept"},
+                "span QA: context tokens between the starts of consecutive windows (at most a window's size)"}
+          .AtLeast(1),
+      ParamSpec{"max_query_length", ParamType::kInt, 64, "span QA: question tokens kept"}.AtLeast(1),
       ParamSpec{"label_all_subtokens", ParamType::kBool, false,
                 "tagging: give every sub-token its word's label, not only the first (others get -100)"},
       ParamSpec{"labels", ParamType::kStringList, nlohmann::json::array(),

@@ -36,18 +36,21 @@ NodeType MakeTrainNodeType() {
       ParamSpec{"warmup_ratio", ParamType::kFloat, 0.1, "share of the updates with linear warmup; then linear decay to 0"}
           .AtLeast(0)
           .AtMost(1),
-      ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"},
-      ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"},
+      ParamSpec{"weight_decay", ParamType::kFloat, 0.01, "AdamW weight decay (not on biases and LayerNorm)"}.AtLeast(0),
+      ParamSpec{"grad_clip", ParamType::kFloat, 1.0, "global gradient-norm clipping; 0 = none"}.AtLeast(0),
       ParamSpec{"seed", ParamType::kInt, 0, "seed of new heads, batch order, task sampling and dropout"},
       ParamSpec{"sampling", ParamType::kString, "proportional", "how the task of each step is drawn (several tasks)",
                 {"proportional", "capped", "temperature", "uniform"}},
-      ParamSpec{"temperature", ParamType::kFloat, 2.0, "sampling: temperature: p_i ∝ n_i^(1/temperature)"},
-      ParamSpec{"cap", ParamType::kInt, 0, "sampling: capped (and temperature when > 0): n_i -> min(n_i, cap)"},
+      ParamSpec{"temperature", ParamType::kFloat, 2.0, "sampling: temperature: p_i ∝ n_i^(1/temperature)"}.Above(0),
+      ParamSpec{"cap", ParamType::kInt, 0, "sampling: capped (and temperature when > 0): n_i -> min(n_i, cap)"}
+          .AtLeast(0),
       ParamSpec{"init", ParamType::kString, "full",
                 "full: encoder and the heads of the same names from the input model; encoder: the encoder only, new heads",
                 {"full", "encoder"}},
-      ParamSpec{"eval_every", ParamType::kInt, 0, "updates between dev evaluations; 0 = only after the last"},
-      ParamSpec{"early_stopping_patience", ParamType::kInt, 0, "evaluations without improvement before stopping; 0 = never"},
+      ParamSpec{"eval_every", ParamType::kInt, 0, "updates between dev evaluations; 0 = only after the last"}
+          .AtLeast(0),
+      ParamSpec{"early_stopping_patience", ParamType::kInt, 0, "evaluations without improvement before stopping; 0 = never"}
+          .AtLeast(0),
       ParamSpec{"checkpoint_every", ParamType::kInt, 100,
                 "updates between resume checkpoints (an interrupted run continues from the last); 0 = none", {}, false},
       ParamSpec{"device", ParamType::kString, "auto", "where to train", {"auto", "cpu", "cuda"}},

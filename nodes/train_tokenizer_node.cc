@@ -164,12 +164,13 @@ NodeType MakeTrainTokenizerNodeType() {
                         "the trained model, id layout, vocabulary size and special ids (docs/artifacts.md, tokenizer)"}};
   t.params = {
       ParamSpec{"model_type", ParamType::kString, "unigram", "sentencepiece model type", {"unigram", "bpe"}},
-      ParamSpec{"vocab_size", ParamType::kInt, 8000, "pieces in the model, <unk> <s> </s> included"},
+      ParamSpec{"vocab_size", ParamType::kInt, 8000, "pieces in the model, <unk> <s> </s> included"}.AtLeast(4),
       ParamSpec{"character_coverage", ParamType::kFloat, 0.9995,
                 "share of characters covered; the rarest others become <unk> (1.0 for small alphabets)"},
       ParamSpec{"sampling_alpha", ParamType::kFloat, 0.3,
                 "language l gets a share n_l^alpha / sum n^alpha of the sample (XLM-R: 0.3; 1 = as in the data)"},
-      ParamSpec{"max_sentences", ParamType::kInt, 0, "sentences in the sample (repeats allowed); 0 = as many as there are"},
+      ParamSpec{"max_sentences", ParamType::kInt, 0, "sentences in the sample (repeats allowed); 0 = as many as there are"}
+          .AtLeast(0),
       ParamSpec{"seed", ParamType::kInt, 0, "seed of the sample"},
       ParamSpec{"fields", ParamType::kStringList, kFields,
                 "example fields whose text is used: text_a, text_b, context, question, choices, tokens (a tagging "
@@ -180,7 +181,8 @@ NodeType MakeTrainTokenizerNodeType() {
                 {"fairseq", "spm"}},
       ParamSpec{"trainer_threads", ParamType::kInt, 1,
                 "threads of sentencepiece's trainer; part of the key because a unigram model depends on it"},
-      ParamSpec{"max_sentence_length", ParamType::kInt, 4192, "sentences longer than this many bytes are skipped"},
+      ParamSpec{"max_sentence_length", ParamType::kInt, 4192, "sentences longer than this many bytes are skipped"}
+          .AtLeast(1),
   };
   t.resources.threads = 1;
   t.run = RunTrainTokenizer;

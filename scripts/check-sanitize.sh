@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the tests of a sanitizer build and fails on any sanitizer report.
-# Usage: scripts/check-sanitize.sh BUILD_DIR [TEST_REGEX]      (make check-asan / check-tsan)
+# Usage: scripts/check-sanitize.sh BUILD_DIR [TEST_REGEX [EXCLUDE_REGEX]]   (make check-asan / check-tsan)
 #
 # LeakSanitizer checks for leaks when a process exits by stopping all its threads; when oneTBB's
 # worker threads are exiting at that moment it cannot, prints "LeakSanitizer has encountered a
@@ -8,12 +8,14 @@
 # leak). Those tests are run once more without leak checking. Any report of a leak, an address
 # error, undefined behaviour or a data race fails the run, and so does any other failure.
 set -uo pipefail
-build=${1:?usage: scripts/check-sanitize.sh BUILD_DIR [TEST_REGEX]}
+build=${1:?usage: scripts/check-sanitize.sh BUILD_DIR [TEST_REGEX [EXCLUDE_REGEX]]}
 regex=${2:-}
+exclude=${3:-}
 jobs=$(nproc)
 log="$build/sanitize.log"
 filter=()
-[[ -n "$regex" ]] && filter=(-R "$regex")
+[[ -n "$regex" ]] && filter+=(-R "$regex")
+[[ -n "$exclude" ]] && filter+=(-E "$exclude")
 
 ctest --test-dir "$build" --output-on-failure -j "$jobs" "${filter[@]}" > "$log" 2>&1
 rc=$?

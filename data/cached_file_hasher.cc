@@ -58,7 +58,9 @@ nlohmann::json Fingerprint(const fs::path& absolute, const struct stat& st) {
 
 }  // namespace
 
-std::string HashContent(const fs::path& path) { return HashTree(path, [](const fs::path& file) { return Sha256File(file); }); }
+std::string HashContent(const fs::path& path) {
+  return HashTree(path, [](const fs::path& file) { return Sha256File(file); });
+}
 
 std::string CachedFileHasher::Hash(const fs::path& path) {
   return HashTree(path, [this](const fs::path& file) { return HashRegularFile(file); });

@@ -11,6 +11,7 @@
 
 #include "graph/pipeline_spec.h"
 #include "graph/resolve.h"
+#include "tests/golden_files.h"
 #include "tests/graph/test_registry.h"
 
 namespace xstilts {
@@ -18,12 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using testing::ReadText;
 
 std::string Diagnose(const std::string& text, const std::string& name) {
   Diagnostics diagnostics;

@@ -13,18 +13,14 @@
 
 #include "base/input_error.h"
 #include "data/readers/read_dataset.h"
+#include "tests/golden_files.h"
 
 namespace xstilts {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+using testing::ReadText;
 
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t i = 0; (i = text.find(from, i)) != std::string::npos; i += to.size()) text.replace(i, from.size(), to);

@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "base/messages.h"
+
 namespace xstilts {
 
 namespace {
@@ -21,12 +23,13 @@ double Since(std::chrono::steady_clock::time_point t) {
 
 }  // namespace
 
-ConsoleReporter::ConsoleReporter(std::FILE* out, bool live) : out_(out), live_(live) {
+ConsoleReporter::ConsoleReporter(std::FILE* out, bool live, RunProgress progress)
+    : out_(out), live_(live), progress_(std::move(progress)), last_overall_(std::chrono::steady_clock::now()) {
   if (!live_) return;
   ticker_ = std::thread([this] {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stop_ticking_.wait_for(lock, std::chrono::milliseconds(500), [this] { return stopping_; })) {
-      if (!running_.empty()) Redraw(true);
+      if (!running_.empty() || !waiting_.empty()) Redraw(true);
     }
   });
 }
@@ -36,10 +39,17 @@ ConsoleReporter::~ConsoleReporter() {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     running_.clear();
+    waiting_.clear();
     Redraw(true);
   }
   stop_ticking_.notify_all();
   if (ticker_.joinable()) ticker_.join();
+}
+
+std::string ConsoleReporter::OverallLine() const {
+  std::map<std::string, RunProgress::Running> running;
+  for (const auto& [node, r] : running_) running[node] = {Since(r.started), r.fraction};
+  return progress_.Line(running);
 }
 
 std::string ConsoleReporter::StatusLine(const std::string& node, const Running& r) const {
@@ -65,8 +75,16 @@ void ConsoleReporter::Redraw(bool force) {
   for (size_t i = 0; i < drawn_lines_; ++i) text += "\x1b[1A\x1b[2K";  // up one line, clear it
   text += "\r";
   drawn_lines_ = 0;
+  if (!running_.empty() || !waiting_.empty()) {
+    text += Paint(OverallLine(), Tone::kBold, out_) + "\n";
+    ++drawn_lines_;
+  }
   for (const auto& [node, r] : running_) {
     text += StatusLine(node, r) + "\n";
+    ++drawn_lines_;
+  }
+  for (const auto& [node, why] : waiting_) {
+    text += "  " + node + "  " + Paint(why, Tone::kDim, out_) + "\n";
     ++drawn_lines_;
   }
   std::fputs(text.c_str(), out_);
@@ -88,6 +106,7 @@ void ConsoleReporter::PrintAbove(const std::string& line) {
 
 void ConsoleReporter::NodeStarted(const std::string& node, const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
+  waiting_.erase(node);
   running_[node] = Running{std::chrono::steady_clock::now(), -1, "", -1, {}};
   if (live_) {
     Redraw(true);
@@ -120,13 +139,32 @@ void ConsoleReporter::NodeLog(const std::string& node, const std::string& line) 
   PrintAbove(node + ": " + line);
 }
 
+void ConsoleReporter::NodeWaiting(const std::string& node, const std::string& why) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  waiting_[node] = why;
+  if (live_) return Redraw(true);
+  PrintAbove(node + ": " + why);
+}
+
 void ConsoleReporter::NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json&) {
   std::lock_guard<std::mutex> lock(mutex_);
   running_.erase(node);
-  std::string line = node + ": " + OutcomeName(result.outcome);
+  waiting_.erase(node);
+  progress_.Finished(node, result.outcome, result.seconds);
+  const Tone tone = result.outcome == NodeOutcome::kRan      ? Tone::kGood
+                    : result.outcome == NodeOutcome::kFailed ? Tone::kBad
+                    : result.outcome == NodeOutcome::kCached ? Tone::kDim
+                                                             : Tone::kWarn;
+  std::string line = node + ": " + Paint(OutcomeName(result.outcome), tone, out_);
   if (result.outcome == NodeOutcome::kRan) line += " in " + FormatDuration(result.seconds);
   if (!result.message.empty()) line += " (" + result.message + ")";
   PrintAbove(line);
+  // Plain output: the overall line now and then, while nodes are left.
+  const auto now = std::chrono::steady_clock::now();
+  if (!live_ && now - last_overall_ > std::chrono::seconds(30) && !running_.empty()) {
+    last_overall_ = now;
+    PrintAbove(OverallLine());
+  }
 }
 
 void ConsoleReporter::Note(const std::string& text) {

@@ -1,7 +1,11 @@
 // nodes and schema: what node types exist and how to write pipeline files.
 #include <cstdio>
 
+#include <fmt/format.h>
+
+#include "base/messages.h"
 #include "cli/commands.h"
+#include "cli/wrap_text.h"
 #include "graph/diagnostics.h"
 #include "graph/registry.h"
 #include "graph/registry_docs.h"
@@ -17,13 +21,15 @@ int NodesCommand(const std::string& name, bool markdown) {
   if (!name.empty()) {
     const NodeType* type = registry.Find(name);
     if (type == nullptr) {
-      std::fprintf(stderr, "error: unknown node type '%s'%s\n", name.c_str(), DidYouMean(name, registry.Names()).c_str());
+      PrintError("unknown node type '" + name + "'" + DidYouMean(name, registry.Names()));
       return 2;
     }
-    std::fputs(DescribeNodeType(*type).c_str(), stdout);
+    std::fputs(WrapLines(DescribeNodeType(*type), TerminalWidth(stdout), 2).c_str(), stdout);
     return 0;
   }
-  for (const NodeType* type : registry.Types()) std::printf("%-18s %s\n", type->name.c_str(), type->summary.c_str());
+  std::string list;
+  for (const NodeType* type : registry.Types()) list += fmt::format("{:<18} {}\n", type->name, type->summary);
+  std::fputs(WrapLines(list, TerminalWidth(stdout), 19).c_str(), stdout);
   return 0;
 }
 

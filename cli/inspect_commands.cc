@@ -1,6 +1,7 @@
 // status, explain and graph: look at a pipeline and its cache without running anything.
 #include <cstdio>
 
+#include "base/messages.h"
 #include "cli/commands.h"
 #include "engine/run_observer.h"
 #include "graph/cache_key.h"
@@ -15,6 +16,12 @@ std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code) {
 }
 
 std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }
+
+std::vector<std::string> SameKeyNames(const ResolvedPipeline& pipeline, const NodePlan& plan) {
+  std::vector<std::string> names;
+  for (size_t twin : plan.same_key) names.push_back(pipeline.nodes[twin].name);
+  return names;
+}
 
 }  // namespace
 
@@ -32,7 +39,8 @@ int StatusCommand(const PipelineOptions& options, bool json) {
                        {"status", plan->nodes[i].state == NodeState::kCached ? "cached" : "stale"},
                        {"key", plan->nodes[i].key},
                        {"stale_kind", StaleKindName(plan->nodes[i].stale_kind)},
-                       {"reasons", plan->nodes[i].reasons}});
+                       {"reasons", plan->nodes[i].reasons},
+                       {"same_key", SameKeyNames(pipeline, plan->nodes[i])}});
     }
     std::printf("%s\n", nlohmann::json{{"nodes", nodes}}.dump().c_str());
     return 0;
@@ -43,8 +51,12 @@ int StatusCommand(const PipelineOptions& options, bool json) {
     const NodePlan& p = plan->nodes[i];
     std::string reasons;
     for (const std::string& r : p.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
-    std::printf("  %-7s %s%s%s\n", p.state == NodeState::kCached ? "cached" : "stale", pipeline.nodes[i].name.c_str(),
-                reasons.empty() ? "" : ": ", reasons.c_str());
+    std::string twins;
+    for (const std::string& twin : SameKeyNames(pipeline, p)) twins += (twins.empty() ? "" : ", ") + twin;
+    if (!twins.empty()) twins = " (same key as " + twins + ": built once)";
+    const bool cached = p.state == NodeState::kCached;
+    std::printf("  %s %s%s%s%s\n", Paint(cached ? "cached " : "stale  ", cached ? Tone::kDim : Tone::kWarn, stdout).c_str(),
+                pipeline.nodes[i].name.c_str(), twins.c_str(), reasons.empty() ? "" : ": ", reasons.c_str());
   }
   return 0;
 }
@@ -60,7 +72,7 @@ int ExplainCommand(const PipelineOptions& options, const std::string& name) {
   if (!index) {
     std::vector<std::string> names;
     for (const ResolvedNode& n : pipeline.nodes) names.push_back(n.name);
-    std::fprintf(stderr, "error: no node named '%s'%s\n", name.c_str(), DidYouMean(name, names).c_str());
+    PrintError("no node named '" + name + "'" + DidYouMean(name, names));
     return 2;
   }
   const NodePlan& p = plan->nodes[*index];
@@ -108,7 +120,7 @@ int GraphCommand(const PipelineOptions& options, const std::string& format) {
   } else if (format == "dot") {
     std::printf("digraph pipeline {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
     for (const ResolvedNode& n : nodes) {
-      std::printf("  %s [label=%s];\n", Quote(n.name).c_str(), Quote(n.name + "\\n(" + n.type->name + ")").c_str());
+      std::printf("  %s [label=%s];\n", Quote(n.name).c_str(), Quote(n.name + "\n(" + n.type->name + ")").c_str());
     }
     for (const ResolvedNode& n : nodes) {
       for (const ResolvedInput& in : n.inputs) {
@@ -130,7 +142,7 @@ int GraphCommand(const PipelineOptions& options, const std::string& format) {
       }
     }
   } else {
-    std::fprintf(stderr, "error: unknown graph format '%s' (dot, mermaid or json)\n", format.c_str());
+    PrintError("unknown graph format '" + format + "' (dot, mermaid or json)");
     return 2;
   }
   return 0;

@@ -6,8 +6,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
+#include <string>
+#include <vector>
 
+#include "base/closest_match.h"
+#include "base/messages.h"
 #include "base/version.h"
 #include "cli/commands.h"
 #include "eval/score_command.h"
@@ -28,6 +33,33 @@ void AddPipelineOptions(CLI::App* command, xstilts::PipelineOptions& options) {
   command->add_option("--set", options.set, "override: NODE.params.KEY=VALUE or vars.NAME=VALUE (repeatable)");
 }
 
+// Looks at the command word and --color before CLI11 parses: a word that names no command is a
+// typo of one (CLI11 alone says "A subcommand is required"), reported in the chosen colours.
+// Sets `color` from the arguments and chooses the colours; false after reporting an unknown command.
+bool CommandWordIsKnown(int argc, char** argv, CLI::App& app, std::string& color) {
+  const char* command_word = nullptr;
+  for (int i = 1; i < argc && command_word == nullptr; ++i) {
+    const std::string arg = argv[i];
+    if (arg.rfind("--color=", 0) == 0) color = arg.substr(8);
+    else if (arg == "--color" && i + 1 < argc) color = argv[++i];
+    else if (arg.empty() || arg[0] != '-') command_word = argv[i];
+  }
+  xstilts::ColorChoice choice = xstilts::ColorChoice::kAuto;
+  xstilts::ParseColorChoice(color, choice);
+  xstilts::ChooseColor(choice);
+  if (command_word == nullptr) return true;
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
+  if (std::find(names.begin(), names.end(), command_word) != names.end()) return true;
+  const std::string match = xstilts::ClosestMatch(command_word, names);
+  std::string known;
+  for (const std::string& name : names) known += (known.empty() ? "" : ", ") + name;
+  xstilts::PrintError("unknown command '" + std::string(command_word) + "'" +
+                      (match.empty() ? "" : "; did you mean '" + match + "'?") + "\n  commands: " + known +
+                      " (xstilts --help says more)");
+  return false;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -38,6 +70,10 @@ int main(int argc, char** argv) {
   CLI::App app{"xstilts: YAML pipelines of ML experiments, run as oneTBB flow graphs over a content-addressed HDF5 cache"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "xstilts " XSTILTS_VERSION);
+  std::string color = "auto";
+  app.add_option("--color", color, "colour: auto (on a terminal, unless NO_COLOR is set), always or never")
+      ->check(CLI::IsMember({"auto", "always", "never"}));
+  app.fallthrough();  // --color also after the command's name
 
   xstilts::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "run what is stale, reuse what is cached");
@@ -89,12 +125,15 @@ int main(int argc, char** argv) {
   score_cmd->add_option("--labels", score.labels, "folder with the gold files in the same layout")->required();
   score_cmd->add_flag("--json", score.json, "print one JSON object");
 
+  if (!CommandWordIsKnown(argc, argv, app, color)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
+  xstilts::ColorChoice color_choice = xstilts::ColorChoice::kAuto;
+  if (xstilts::ParseColorChoice(color, color_choice)) xstilts::ChooseColor(color_choice);
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
   if (app.got_subcommand(run_cmd)) return xstilts::RunCommand(run, &g_cancel);

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "base/input_error.h"
+#include "base/messages.h"
 #include "cli/commands.h"
 #include "engine/lineage.h"
 #include "report/report_files.h"
@@ -40,18 +41,30 @@ int ReportCommand(const ReportOptions& options) {
   std::vector<size_t> done;
   std::string missing;
   for (size_t i : candidates) {
-    if (plan->nodes[i].state == NodeState::kCached) {
-      done.push_back(i);
-    } else {
+    if (plan->nodes[i].state != NodeState::kCached) {
       missing += (missing.empty() ? "" : ", ") + pipeline.nodes[i].name;
+      continue;
     }
+    // The report reads these entries' files: check them against their checksums first, so that a
+    // damaged result is left out rather than reported (the cache is not changed: report may run
+    // on a cache it cannot write; the next run moves the entry aside and rebuilds it).
+    std::optional<CacheEntry> entry = session->store->Lookup(plan->nodes[i].key);
+    Status verified = entry ? session->store->Verify(*entry) : Status::Error(ErrorKind::kNotFound, "the entry is gone");
+    if (!verified.ok()) {
+      PrintWarning(pipeline.nodes[i].name + ": cached result is damaged, left out of the report (`xstilts run` rebuilds it): " +
+                   verified.message());
+      continue;
+    }
+    done.push_back(i);
   }
   if (done.empty()) {
-    std::fprintf(stderr, "error: %s has no finished results yet (%s): run it first\n", pipeline.file.c_str(),
-                 candidates.empty() ? "it has no evaluate or retrieve node" : missing.c_str());
+    const std::string why = candidates.empty() ? "it has no evaluate or retrieve node"
+                            : missing.empty()  ? "the cached ones are damaged"
+                                               : missing;
+    PrintError(pipeline.file + " has no finished results yet (" + why + "): run it first");
     return 1;
   }
-  if (!missing.empty()) std::fprintf(stderr, "note: not run yet, left out of the report: %s\n", missing.c_str());
+  if (!missing.empty()) PrintNote("not run yet, left out of the report: " + missing);
   StudyInput input;
   input.lineage = BuildLineage(pipeline, *plan, *session->store, done, {});
   for (size_t i : done) input.results.push_back(pipeline.nodes[i].name);
@@ -59,10 +72,10 @@ int ReportCommand(const ReportOptions& options) {
     const Study study = BuildStudy(input, study_options);
     for (const auto& path : WriteReportFiles(study, options.out)) std::printf("%s\n", path.string().c_str());
   } catch (const InputError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    PrintError(e.what());
     return 2;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    PrintError(e.what());
     return 1;
   }
   return 0;

@@ -2,8 +2,12 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
+#include <string>
+#include <thread>
 
+#include "base/messages.h"
 #include "cli/commands.h"
 #include "cli/console_reporter.h"
 #include "engine/local_run.h"
@@ -21,8 +25,9 @@ std::string Reasons(const NodePlan& plan) {
 
 void PrintPlan(const ResolvedPipeline& pipeline, const Plan& plan, std::FILE* out) {
   size_t stale = plan.CountState(NodeState::kStale);
-  std::fprintf(out, "%zu nodes: %zu cached, %zu to run\n", pipeline.nodes.size(),
-               plan.CountState(NodeState::kCached), stale);
+  const size_t left_out = plan.CountState(NodeState::kNotSelected);
+  std::fprintf(out, "%zu nodes: %zu cached, %zu to run%s\n", pipeline.nodes.size(), plan.CountState(NodeState::kCached),
+               stale, left_out ? (", " + std::to_string(left_out) + " left out (--only)").c_str() : "");
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     if (plan.nodes[i].state == NodeState::kStale) {
       std::fprintf(out, "  %s: %s\n", pipeline.nodes[i].name.c_str(), Reasons(plan.nodes[i]).c_str());
@@ -68,10 +73,10 @@ std::unique_ptr<JsonRunLog> OpenRunLog(const std::string& path, const Plan& plan
     return std::make_unique<JsonRunLog>(path);
   } catch (const std::exception& e) {
     if (plan.CountState(NodeState::kStale) == 0) {
-      std::fprintf(stderr, "warning: %s; nothing to run, going on without it\n", e.what());
+      PrintWarning(std::string(e.what()) + "; nothing to run, going on without it");
       return nullptr;
     }
-    std::fprintf(stderr, "error: %s: is the cache writable for you?\n", e.what());
+    PrintError(std::string(e.what()) + ": is the cache writable for you?");
     exit_code = kExitEnvironment;
     return nullptr;
   }
@@ -102,7 +107,12 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
     return 0;
   }
 
-  ConsoleReporter console(stderr, isatty(STDERR_FILENO) && !options.json);
+  std::map<std::string, std::string> to_run;  // node -> type, for the overall line's ETA
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    if (plan.nodes[i].state == NodeState::kStale) to_run[pipeline.nodes[i].name] = pipeline.nodes[i].type->name;
+  }
+  const int slots = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  ConsoleReporter console(stderr, isatty(STDERR_FILENO) && !options.json, RunProgress(std::move(to_run), slots));
   std::string log_path = options.log.empty() ? (session->store->RunDir(session->pipeline_id) / "run.jsonl").string()
                                              : options.log;
   std::unique_ptr<JsonRunLog> run_log = OpenRunLog(log_path, plan, exit_code);
@@ -117,24 +127,28 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   const std::vector<NodeResult> results =
       RunLocally(*session, plan, observers, LocalRunSettings{options.jobs, options.keep_going, cancel});
   Status recorded = RecordBuiltKeys(*session, plan, results);
-  if (!recorded.ok()) std::fprintf(stderr, "warning: %s\n", recorded.message().c_str());
+  if (!recorded.ok()) PrintWarning(recorded.message());
 
   size_t counts[5] = {0, 0, 0, 0, 0};
-  for (const NodeResult& r : results) ++counts[static_cast<int>(r.outcome)];
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (plan.nodes[i].state != NodeState::kNotSelected) ++counts[static_cast<int>(results[i].outcome)];
+  }
+  const size_t left_out = plan.CountState(NodeState::kNotSelected);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   bool cancelled = cancel && cancel->load();
   if (run_log) {
     run_log->Event({{"event", "run_end"}, {"seconds", seconds}, {"ran", counts[0]}, {"cached", counts[1]},
-                    {"failed", counts[2]}, {"skipped", counts[3]}, {"cancelled", cancelled}});
+                    {"failed", counts[2]}, {"skipped", counts[3]}, {"left_out", left_out}, {"cancelled", cancelled}});
   }
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     if (results[i].outcome == NodeOutcome::kFailed) {
-      std::fprintf(stderr, "error: %s\n", results[i].message.c_str());
+      PrintError(results[i].message);
     }
   }
-  std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu in %s\n",
+  std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu%s in %s\n",
                cancelled ? "interrupted" : counts[2] ? "failed" : "done", counts[0], counts[1], counts[2],
-               counts[3] + counts[4], FormatDuration(seconds).c_str());
+               counts[3] + counts[4], left_out ? (", left out " + std::to_string(left_out)).c_str() : "",
+               FormatDuration(seconds).c_str());
   if (options.json) PrintResultsJson(pipeline, plan, results, seconds, log_path);
   if (cancelled) return 130;
   return counts[2] ? 1 : 0;

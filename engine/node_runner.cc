@@ -10,6 +10,7 @@
 #include <functional>
 #include <set>
 
+#include "base/expected_content.h"
 #include "base/input_error.h"
 #include "base/version.h"
 #include "data/cached_file_hasher.h"
@@ -42,6 +43,18 @@ class RunnerContext : public NodeContext {
       }
     }
     return paths;
+  }
+  std::vector<std::string> input_names(const std::string& port) const override {
+    std::vector<std::string> names;
+    for (const ResolvedInput& in : node_.inputs) {
+      if (in.port != port) continue;
+      for (const InputRef& r : in.refs) {
+        const ResolvedNode& from = pipeline_.nodes[r.node];
+        const bool first_output = !from.type->outputs.empty() && from.type->outputs[0].name == r.port;
+        names.push_back(first_output ? from.name : from.name + "." + r.port);
+      }
+    }
+    return names;
   }
   std::vector<std::string> input_ports() const override {
     std::vector<std::string> ports;
@@ -167,6 +180,17 @@ NodeResult CachingNodeRunner::Run(size_t index, const GrantedResources& granted)
   return result;
 }
 
+void CachingNodeRunner::Waiting(size_t index, const std::string& why) {
+  observer_.NodeWaiting(pipeline_.nodes[index].name, why);
+}
+
+std::string CachingNodeRunner::BuiltMeanwhileBy(size_t index) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = built_by_.find(plan_.nodes[index].key);
+  if (it != built_by_.end()) return "same key as node '" + it->second + "', which built it in this run";
+  return "built meanwhile by another process";
+}
+
 NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& granted, nlohmann::json& record) {
   const ResolvedNode& node = pipeline_.nodes[index];
   const NodePlan& plan = plan_.nodes[index];
@@ -178,9 +202,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
     return NodeResult{lock.status().kind() == ErrorKind::kCancelled ? NodeOutcome::kCancelled : NodeOutcome::kFailed,
                       lock.status().message(), 0};
   }
-  if (!forced && store_.Lookup(plan.key)) {
-    return NodeResult{NodeOutcome::kCached, "built meanwhile by another process", 0};
-  }
+  if (!forced && store_.Lookup(plan.key)) return NodeResult{NodeOutcome::kCached, BuiltMeanwhileBy(index), 0};
   Result<fs::path> out_dir = store_.CreateTempDir(plan.key);
   if (!out_dir.ok()) return NodeResult{NodeOutcome::kFailed, out_dir.status().message(), 0};
   fs::path scratch = out_dir->string() + ".scratch";
@@ -205,6 +227,12 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
   auto steady_start = std::chrono::steady_clock::now();
   double cpu_start = CpuSeconds();
   ResetPeakRss();
+  // Readers that load a whole external file check its bytes against this key's hash
+  // (base/expected_content.h); ChangedExternalFile below re-hashes every file afterwards, for
+  // those another process reads (exec deps) or that are read in pieces (directories, weights).
+  std::vector<std::pair<fs::path, std::string>> expected;
+  for (const HashedFile& file : plan.files) expected.emplace_back(file.path, file.sha256);
+  ExpectedContentScope read_checked(std::move(expected));
   std::string failure;
   try {
     node.type->run(context);
@@ -253,6 +281,10 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
   if (!published.ok()) return NodeResult{NodeOutcome::kFailed, node.Describe() + ": " + published.message(), 0};
   fs::remove_all(resume, ec);
   record["key"] = plan.key;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);  // before the key's lock is released
+    built_by_[plan.key] = node.name;
+  }
   return NodeResult{NodeOutcome::kRan, "", seconds};
 }
 

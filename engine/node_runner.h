@@ -28,12 +28,16 @@ class CachingNodeRunner : public NodeRunner {
       : pipeline_(pipeline), plan_(plan), store_(store), observer_(observer), cancel_(cancel) {}
 
   NodeResult Run(size_t node, const GrantedResources& granted) override;
+  void Waiting(size_t node, const std::string& why) override;
 
   // The metadata recorded for nodes that ran in this process (by node name).
   std::map<std::string, nlohmann::json> records() const;
 
  private:
   NodeResult Build(size_t node, const GrantedResources& granted, nlohmann::json& record);
+  // Why a node whose key was missing when planned is cached now: a node of this run with the same
+  // key built it, or another process did.
+  std::string BuiltMeanwhileBy(size_t node) const;
 
   const ResolvedPipeline& pipeline_;
   const Plan& plan_;
@@ -42,6 +46,7 @@ class CachingNodeRunner : public NodeRunner {
   const std::atomic<bool>* cancel_;
   mutable std::mutex mutex_;
   std::map<std::string, nlohmann::json> records_;
+  std::map<std::string, std::string> built_by_;  // key -> the node of this run that built it
 };
 
 }  // namespace xstilts

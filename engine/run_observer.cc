@@ -18,6 +18,9 @@ void RunObservers::NodeProgress(const std::string& node, double fraction, const 
 void RunObservers::NodeLog(const std::string& node, const std::string& line) {
   for (RunObserver* o : observers_) o->NodeLog(node, line);
 }
+void RunObservers::NodeWaiting(const std::string& node, const std::string& why) {
+  for (RunObserver* o : observers_) o->NodeWaiting(node, why);
+}
 void RunObservers::NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) {
   for (RunObserver* o : observers_) o->NodeFinished(node, result, record);
 }
@@ -57,6 +60,10 @@ void JsonRunLog::Event(nlohmann::json event) {
 
 void JsonRunLog::NodeStarted(const std::string& node, const std::string& key) {
   Event({{"event", "start"}, {"node", node}, {"key", key}});
+}
+
+void JsonRunLog::NodeWaiting(const std::string& node, const std::string& why) {
+  Event({{"event", "waiting"}, {"node", node}, {"why", why}});
 }
 
 void JsonRunLog::NodeProgress(const std::string& node, double fraction, const std::string& message) {

@@ -26,6 +26,8 @@ class RunObserver {
   // fraction in [0,1], or < 0 when unknown.
   virtual void NodeProgress(const std::string& node, double fraction, const std::string& message) {}
   virtual void NodeLog(const std::string& node, const std::string& line) {}
+  // Ready, but waiting for cores or GPUs that running nodes hold (`why` says which).
+  virtual void NodeWaiting(const std::string& node, const std::string& why) {}
   // `record` is the node's metadata (timings and cost) when it ran, else null.
   virtual void NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) {}
   virtual void Note(const std::string& text) {}
@@ -38,6 +40,7 @@ class RunObservers : public RunObserver {
   void NodeStarted(const std::string& node, const std::string& key) override;
   void NodeProgress(const std::string& node, double fraction, const std::string& message) override;
   void NodeLog(const std::string& node, const std::string& line) override;
+  void NodeWaiting(const std::string& node, const std::string& why) override;
   void NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) override;
   void Note(const std::string& text) override;
 
@@ -53,6 +56,7 @@ class JsonRunLog : public RunObserver {
   void NodeStarted(const std::string& node, const std::string& key) override;
   void NodeProgress(const std::string& node, double fraction, const std::string& message) override;
   void NodeLog(const std::string& node, const std::string& line) override;
+  void NodeWaiting(const std::string& node, const std::string& why) override;
   void NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) override;
 
  private:

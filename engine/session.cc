@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/messages.h"
 #include "graph/diagnostics.h"
 #include "graph/pipeline_spec.h"
 #include "graph/registry.h"
@@ -43,7 +44,7 @@ std::optional<ResolvedPipeline> LoadResolved(const PipelineOptions& options, int
   std::optional<ResolvedPipeline> resolved;
   if (spec) resolved = Resolve(*spec, NodeRegistry::Global(), diagnostics);
   if (!diagnostics.empty() || !resolved) {
-    std::fputs(diagnostics.Render().c_str(), stderr);
+    std::fputs(PaintLabels(diagnostics.Render()).c_str(), stderr);
     exit_code = 2;
     return std::nullopt;
   }
@@ -57,7 +58,7 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
   session.pipeline = std::move(*resolved);
   Result<std::unique_ptr<ArtifactStore>> store = ArtifactStore::Open(DefaultCacheDir(options.cache_dir));
   if (!store.ok()) {
-    std::fprintf(stderr, "error: %s\n", store.status().message().c_str());
+    PrintError(store.status().message());
     exit_code = kExitEnvironment;
     return std::nullopt;
   }
@@ -75,7 +76,7 @@ std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, in
   for (size_t begin = 0; begin <= message.size();) {
     size_t end = message.find('\n', begin);
     if (end == std::string::npos) end = message.size();
-    std::fprintf(stderr, "error: %s\n", message.substr(begin, end - begin).c_str());
+    PrintError(message.substr(begin, end - begin));
     begin = end + 1;
   }
   exit_code = plan.status().kind() == ErrorKind::kInvalidInput ? 2 : 1;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "base/closest_match.h"
+
 namespace xstilts {
 namespace {
 
@@ -12,21 +14,6 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   std::string item;
   while (std::getline(in, item, ',')) out.push_back(item);
   return out;
-}
-
-std::size_t EditDistance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 }  // namespace
@@ -91,19 +78,10 @@ const std::vector<TaskGroup>& XtremeGroups() {
 }
 
 std::string SuggestTask(const std::string& name) {
-  std::string best;
-  std::size_t best_distance = 3;
   std::vector<std::string> names;
   for (const TaskInfo& task : XtremeTasks()) names.push_back(task.name);
   names.push_back("all");
-  for (const std::string& candidate : names) {
-    const std::size_t d = EditDistance(name, candidate);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidate;
-    }
-  }
-  return best;
+  return ClosestMatch(name, names, 2);
 }
 
 }  // namespace xstilts

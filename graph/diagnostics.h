@@ -40,9 +40,7 @@ class Diagnostics {
   std::map<std::string, std::vector<std::string>> sources_;
 };
 
-// The closest of `candidates` to `word` when it is close enough to be a likely typo, else "".
-std::string ClosestMatch(const std::string& word, const std::vector<std::string>& candidates);
-// "; did you mean 'x'?" or "".
+// "; did you mean 'x'?" (base/closest_match.h) or "".
 std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace xstilts

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 
@@ -18,13 +19,28 @@ class ResourcePool {
   ResourcePool(int threads, int gpus)
       : threads_(std::max(1, threads)), total_threads_(threads_), free_gpus_(static_cast<size_t>(std::max(0, gpus)), true) {}
 
-  // Returns false if cancelled while waiting.
-  bool Acquire(const Resources& want, GrantedResources& granted, const std::atomic<bool>* cancel) {
+  // Returns false if cancelled while waiting. Before it first waits, calls `waiting` with what
+  // the request lacks.
+  bool Acquire(const Resources& want, GrantedResources& granted, const std::atomic<bool>* cancel,
+               const std::function<void(const std::string&)>& waiting) {
     int threads = want.threads <= 0 ? total_threads() : std::min(want.threads, total_threads());
     int gpus = std::min<int>(want.gpus, static_cast<int>(free_gpus_.size()));
     std::unique_lock<std::mutex> lock(mutex_);
+    bool told = false;
     while (threads_ < threads || FreeGpus() < gpus) {
       if (cancel && cancel->load()) return false;
+      if (!told) {
+        told = true;
+        const std::string why = threads_ < threads
+                                    ? "waiting for " + std::to_string(threads) + " threads: " + std::to_string(threads_) +
+                                          " of " + std::to_string(total_threads_) + " free"
+                                    : "waiting for " + std::to_string(gpus) + " GPUs: " + std::to_string(FreeGpus()) +
+                                          " of " + std::to_string(free_gpus_.size()) + " free";
+        lock.unlock();
+        waiting(why);
+        lock.lock();
+        continue;
+      }
       changed_.wait_for(lock, std::chrono::milliseconds(100));
     }
     threads_ -= threads;
@@ -108,7 +124,8 @@ std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vec
     }
     if (stop.load()) return finish(NodeResult{NodeOutcome::kSkipped, "not started: the run stopped after a failure", 0});
     GrantedResources granted;
-    if (!pool.Acquire(pipeline.nodes[i].resources, granted, options.cancel)) {
+    if (!pool.Acquire(pipeline.nodes[i].resources, granted, options.cancel,
+                      [&](const std::string& why) { runner.Waiting(i, why); })) {
       return finish(NodeResult{NodeOutcome::kCancelled, "not started: interrupted", 0});
     }
     NodeResult result = runner.Run(i, granted);

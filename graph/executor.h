@@ -39,6 +39,9 @@ class NodeRunner {
   // Does the work of pipeline node `node`. Called on a worker thread, concurrently for independent
   // nodes; must not throw.
   virtual NodeResult Run(size_t node, const GrantedResources& granted) = 0;
+  // Node `node` is ready but must wait for the cores or GPUs that running nodes hold; `why` says
+  // what it waits for ("waiting for 2 threads: 1 of 2 free"). Called at most once per node.
+  virtual void Waiting(size_t node, const std::string& why) {}
 };
 
 struct ExecuteOptions {

@@ -99,6 +99,9 @@ class NodeContext {
   // Artifact files of an input port (one per reference; empty for an unconnected optional port).
   virtual std::vector<std::filesystem::path> inputs(const std::string& port) const = 0;
   std::filesystem::path input(const std::string& port) const;  // exactly one; throws otherwise
+  // The node that made each artifact of inputs(port), in the same order: its name, or "name.port"
+  // when the reference names an output other than the node's first.
+  virtual std::vector<std::string> input_names(const std::string& port) const = 0;
   // The input ports that are connected, in the type's order (open ports by name).
   virtual std::vector<std::string> input_ports() const = 0;
   // Where to write the artifact of an output port: an HDF5 file in a private temp directory.

@@ -1,5 +1,6 @@
 #include "graph/plan.h"
 
+#include <map>
 #include <set>
 
 #include "graph/cache_key.h"
@@ -123,6 +124,15 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
     }
   }
   if (!problems.empty()) return Status::Error(ErrorKind::kInvalidInput, problems);
+  std::map<std::string, std::vector<size_t>> by_key;
+  for (size_t i = 0; i < plan.nodes.size(); ++i) by_key[plan.nodes[i].key].push_back(i);
+  for (const auto& [key, twins] : by_key) {
+    for (size_t i : twins) {
+      for (size_t j : twins) {
+        if (j != i) plan.nodes[i].same_key.push_back(j);
+      }
+    }
+  }
   // A stale node reads its inputs: check their checksums now, so that a corrupt entry is rebuilt
   // rather than read. Reverse topological order lets a newly stale input have its inputs checked too.
   if (options.verify_inputs) {

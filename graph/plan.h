@@ -50,8 +50,12 @@ struct NodePlan {
   StaleKind stale_kind = StaleKind::kNone;
   std::vector<std::string> reasons;  // why it is stale, for people (one change a line)
   // The external files the key hashed (datasets, `files`, exec deps, tokenizer and checkpoint
-  // files). The runner checks them again after the body ran and publishes nothing if one changed.
+  // files). Readers check the bytes they read against these hashes (base/expected_content.h) and
+  // the runner hashes them again after the body ran; it publishes nothing if one changed.
   std::vector<HashedFile> files;
+  // Other nodes of the pipeline with the same key (the same work declared twice): one build
+  // serves them all. In pipeline order.
+  std::vector<size_t> same_key;
 };
 
 struct PlanOptions {

@@ -40,17 +40,41 @@ Value Value::Null(SourceLocation loc) {
   return v;
 }
 
+Value::Children& Value::Own() {
+  if (children_ == nullptr) {
+    children_ = std::make_shared<Children>();
+  } else if (children_.use_count() > 1) {
+    children_ = std::make_shared<Children>(*children_);  // one level: grandchildren stay shared
+  }
+  return *children_;
+}
+
+std::vector<Value>& Value::items() { return Own().items; }
+
+std::vector<Value::Entry>& Value::entries() { return Own().entries; }
+
+const std::vector<Value>& Value::items() const {
+  static const std::vector<Value> kNone;
+  return children_ ? children_->items : kNone;
+}
+
+const std::vector<Value::Entry>& Value::entries() const {
+  static const std::vector<Entry> kNone;
+  return children_ ? children_->entries : kNone;
+}
+
 void Value::Relocate(const SourceLocation& loc) {
   loc_ = loc;
-  for (Value& item : items_) item.Relocate(loc);
-  for (Entry& e : entries_) {
+  if (children_ == nullptr) return;
+  for (Value& item : items()) item.Relocate(loc);
+  for (Entry& e : entries()) {
     e.key_loc = loc;
     e.value.Relocate(loc);
   }
 }
 
 const Value::Entry* Value::FindEntry(const std::string& key) const {
-  for (const Entry& e : entries_) {
+  for (const Entry& e : entries()) {
     if (e.key == key) return &e;
   }
   return nullptr;
@@ -62,7 +86,8 @@ const Value* Value::Find(const std::string& key) const {
 }
 
 Value* Value::Find(const std::string& key) {
-  for (Entry& e : entries_) {
+  if (FindEntry(key) == nullptr) return nullptr;  // a lookup alone does not unshare
+  for (Entry& e : entries()) {
     if (e.key == key) return &e.value;
   }
   return nullptr;
@@ -73,7 +98,7 @@ void Value::Set(const std::string& key, Value value, SourceLocation key_loc) {
     *existing = std::move(value);
     return;
   }
-  entries_.push_back(Entry{key, std::move(key_loc), std::move(value)});
+  entries().push_back(Entry{key, std::move(key_loc), std::move(value)});
 }
 
 nlohmann::json PlainScalarToJson(const std::string& text) {
@@ -99,12 +124,12 @@ nlohmann::json Value::ToJson() const {
     case Kind::kScalar: return quoted_ ? nlohmann::json(text_) : PlainScalarToJson(text_);
     case Kind::kList: {
       nlohmann::json out = nlohmann::json::array();
-      for (const Value& v : items_) out.push_back(v.ToJson());
+      for (const Value& v : items()) out.push_back(v.ToJson());
       return out;
     }
     case Kind::kMap: {
       nlohmann::json out = nlohmann::json::object();
-      for (const Entry& e : entries_) out[e.key] = e.value.ToJson();
+      for (const Entry& e : entries()) out[e.key] = e.value.ToJson();
       return out;
     }
   }

@@ -3,8 +3,13 @@
 // Pipeline files are read into Values first (graph/yaml_loader.h); expansion and validation work
 // on Values so that every later error can point at the spot in the file that caused it.
 // Scalars stay text until a parameter's declared type gives them meaning (graph/params.h).
+//
+// Copies share their lists and maps until one of them is changed (copy on write), so that a YAML
+// alias (a copy of its anchor) costs no memory however often it is repeated. Values are built and
+// changed by one thread at a time; const access from several threads is safe.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,13 +50,17 @@ class Value {
   bool quoted() const { return quoted_; }
   void set_text(std::string text) { text_ = std::move(text); }
 
-  // Lists.
-  std::vector<Value>& items() { return items_; }
-  const std::vector<Value>& items() const { return items_; }
+  // Lists. The non-const accessors first give this value its own copy of shared children.
+  std::vector<Value>& items();
+  const std::vector<Value>& items() const;
 
   // Maps keep the file's order.
-  std::vector<Entry>& entries() { return entries_; }
-  const std::vector<Entry>& entries() const { return entries_; }
+  std::vector<Entry>& entries();
+  const std::vector<Entry>& entries() const;
+  // True when this value's list or map is the one `other` holds (a copy not changed since).
+  bool SharesChildrenWith(const Value& other) const {
+    return children_ != nullptr && children_ == other.children_;
+  }
   const Value* Find(const std::string& key) const;
   Value* Find(const std::string& key);
   const Entry* FindEntry(const std::string& key) const;
@@ -67,8 +76,9 @@ class Value {
   Kind kind_ = Kind::kNull;
   std::string text_;
   bool quoted_ = false;
-  std::vector<Value> items_;
-  std::vector<Entry> entries_;
+  struct Children;
+  Children& Own();
+  std::shared_ptr<Children> children_;  // lists and maps; null when empty
   SourceLocation loc_;
 };
 
@@ -76,6 +86,11 @@ struct Value::Entry {
   std::string key;
   SourceLocation key_loc;
   Value value;
+};
+
+struct Value::Children {
+  std::vector<Value> items;
+  std::vector<Entry> entries;
 };
 
 // Interprets a plain YAML scalar as JSON: integers, floats (incl. .inf/.nan), booleans, null, or

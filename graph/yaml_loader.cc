@@ -1,13 +1,14 @@
 #include "graph/yaml_loader.h"
 
-#include <yaml-cpp/yaml.h>
-
+#include <algorithm>
 #include <map>
+#include <regex>
+#include <sstream>
 #include <vector>
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
-#include <sstream>
+#include <yaml-cpp/yaml.h>
 
 namespace xstilts {
 namespace {
@@ -43,8 +44,8 @@ class ValueBuilder : public YAML::EventHandler {
       Add(Value::Null(LocOf(mark, file_)), YAML::NullAnchor, 1);
       return;
     }
-    // An alias is a copy of its anchor: counted before it is made, so that a few hundred bytes
-    // of nested aliases (an "alias bomb") stop here instead of filling the memory.
+    // An alias shares its anchor's values; it is counted as the copy that later passes walk, so
+    // that a few hundred bytes of nested aliases (an "alias bomb") stop here.
     Count(mark, it->second.size);
     Add(it->second.value, YAML::NullAnchor, it->second.size);
   }
@@ -127,6 +128,25 @@ class ValueBuilder : public YAML::EventHandler {
   std::optional<Value> root_;
 };
 
+// A `{` in an unquoted value starts a map inside a flow map (`{path: data/dev-{lang}.tsv}`): the
+// likeliest cause of a syntax error in a pipeline, since paths use `{lang}`. Returns "; quote ..."
+// naming such a value on line `line` (0-based) of `text` or the line before, else "".
+std::string QuoteHint(const std::string& text, int line) {
+  static const std::regex kBracedValue(R"([^\s,'"{}\[\]]*\{[A-Za-z_][A-Za-z0-9_]*\}[^\s,'"{}\[\]]*)");
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  for (int i = std::min<int>(line, static_cast<int>(lines.size()) - 1); i >= 0 && i >= line - 1; --i) {
+    const std::string& l = lines[static_cast<size_t>(i)];
+    for (auto it = std::sregex_iterator(l.begin(), l.end(), kBracedValue); it != std::sregex_iterator(); ++it) {
+      const std::string value = it->str();
+      const bool alone = value.front() == '{' && value.back() == '}';  // `{lang}` by itself is a map
+      if (!alone) return "; inside { ... } a value with braces must be quoted: '" + value + "'";
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 std::optional<Value> ParseYaml(const std::string& text, const std::string& file,
@@ -147,7 +167,7 @@ std::optional<Value> ParseYaml(const std::string& text, const std::string& file,
                           " values (YAML aliases that repeat other aliases?); a pipeline is far smaller");
     return std::nullopt;
   } catch (const YAML::Exception& e) {
-    diagnostics.Error(LocOf(e.mark, file), "invalid YAML: " + e.msg);
+    diagnostics.Error(LocOf(e.mark, file), "invalid YAML: " + e.msg + QuoteHint(text, e.mark.is_null() ? 0 : e.mark.line));
     return std::nullopt;
   }
 }

@@ -1,9 +1,11 @@
 // Reads YAML text into a located Value tree (graph/value.h).
 //
 // Syntax errors and duplicate keys are reported to `diagnostics` with file:line:col (yaml-cpp's
-// 0-based marks are converted to 1-based). Never throws on bad input. A document is refused when
-// it holds more than kMaxPipelineValues values once its aliases are expanded (each alias is a
-// copy of its anchor), so that a small file cannot exhaust the memory.
+// 0-based marks are converted to 1-based). Never throws on bad input. An alias shares its
+// anchor's values (graph/value.h), so it costs no memory at load; but expansion and validation
+// walk the tree as if each alias were a copy, so a document is refused when it holds more than
+// kMaxPipelineValues values once its aliases are expanded: a small file cannot keep the machine
+// busy (or, once values are changed and so copied, fill its memory).
 #pragma once
 
 #include <optional>

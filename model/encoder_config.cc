@@ -1,4 +1,5 @@
 #include "model/encoder_config.h"
+#include "base/expected_content.h"
 
 #include <fstream>
 #include <sstream>
@@ -173,7 +174,13 @@ Result<EncoderConfig> ReadEncoderConfig(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) return Status::Error(ErrorKind::kIo, path + ": read failed");
-  return EncoderConfigFromJson(buffer.str(), path);
+  const std::string bytes = std::move(buffer).str();
+  try {
+    CheckExpectedContent(path, bytes);
+  } catch (const ContentChangedError& e) {
+    return Status::Error(ErrorKind::kFailed, e.what());
+  }
+  return EncoderConfigFromJson(bytes, path);
 }
 
 nlohmann::json EncoderConfigToJson(const EncoderConfig& c) {

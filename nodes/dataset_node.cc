@@ -238,7 +238,7 @@ NodeType MakeDatasetNodeType() {
   type: dataset
   params:
     format: xnli
-    path: data/xnli/dev-{lang}.tsv
+    path: "data/xnli/dev-{lang}.tsv"      # quoted: { } are YAML syntax in flow style
     languages: [de, fr, zh]
 panx_train_small:
   type: dataset

@@ -1,8 +1,12 @@
 // exec: runs an external command; the files it writes to $XSTILTS_OUT become its artifact.
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <utility>
 
+#include "base/child_path.h"
 #include "data/file_bundle.h"
 #include "graph/registry.h"
 #include "nodes/subprocess.h"
@@ -20,6 +24,38 @@ std::string EnvName(const std::string& port) {
 }
 
 constexpr int kShownStdoutLines = 20;
+constexpr size_t kTailLines = 20;
+
+// Copies the command's stdout.txt and stderr.txt into the run's folder (logs/<node>/, each file
+// replaced whole by a rename), where they outlive the node's scratch directory; returns that
+// folder, or "" when it cannot be written (the run goes on: the logs are for people).
+fs::path KeepOutput(NodeContext& ctx, const SubprocessOptions& options) {
+  std::error_code ec;
+  const fs::path logs = ChildPath(ctx.run_dir() / "logs", ctx.node_name());
+  fs::create_directories(logs, ec);
+  for (const fs::path& file : {options.stdout_path, options.stderr_path}) {
+    const fs::path temp = logs / (file.filename().string() + ".tmp" + std::to_string(::getpid()));
+    fs::copy_file(file, temp, fs::copy_options::overwrite_existing, ec);
+    if (!ec) fs::rename(temp, logs / file.filename(), ec);
+    if (ec) {
+      fs::remove(temp, ec);
+      return {};
+    }
+  }
+  return logs;
+}
+
+// The last lines of both streams (a script may print its error to either) and where they are whole.
+std::string OutputTails(const SubprocessOptions& options, const fs::path& kept) {
+  std::string shown;
+  for (const auto& [name, path] : {std::pair{"stdout", options.stdout_path}, std::pair{"stderr", options.stderr_path}}) {
+    const std::string tail = TailOfFile(path, kTailLines);
+    if (!tail.empty()) shown += std::string("\n") + name + " ends with:\n" + tail;
+  }
+  if (shown.empty()) shown = "\n(it printed nothing)";
+  if (!kept.empty()) shown += "\nwhole output: " + (kept / "stdout.txt").string() + " and stderr.txt";
+  return shown;
+}
 
 fs::path Resolve(const fs::path& base, const std::string& path) {
   fs::path p(path);
@@ -49,24 +85,27 @@ void RunExec(NodeContext& ctx) {
   options.timeout_seconds = params["timeout"].get<double>();
   options.cancelled = [&ctx] { return ctx.cancelled(); };
   // Each input port becomes a directory of files: one artifact's files directly, or, when a port
-  // has several artifacts (a list of references or a glob), one numbered subdirectory per artifact.
+  // has several artifacts (a list of references or a glob), one subdirectory per upstream node,
+  // named after it (docs/artifacts.md).
   for (const std::string& port : ctx.input_ports()) {
-    std::vector<fs::path> artifacts = ctx.inputs(port);
+    const std::vector<fs::path> artifacts = ctx.inputs(port);
+    const std::vector<std::string> names = ctx.input_names(port);
     fs::path dir = ctx.scratch_dir() / ("in_" + port);
     if (artifacts.size() == 1) {
       UnpackFiles(artifacts[0], dir);
     } else {
-      for (size_t i = 0; i < artifacts.size(); ++i) UnpackFiles(artifacts[i], dir / std::to_string(i));
+      for (size_t i = 0; i < artifacts.size(); ++i) UnpackFiles(artifacts[i], ChildPath(dir, names.at(i)));
     }
     options.env[EnvName(port)] = dir.string();
   }
   SubprocessResult result = RunSubprocess(options);
   if (result.cancelled) return;  // the runner sees ctx.cancelled() and discards everything
-  std::string tail = TailOfFile(options.stderr_path, 20);
-  std::string shown = tail.empty() ? "" : "; stderr ends with:\n" + tail;
-  if (result.timed_out) throw std::runtime_error("command timed out after " + params["timeout"].dump() + " s" + shown);
-  if (result.signal != 0) throw std::runtime_error("command killed by signal " + std::to_string(result.signal) + shown);
-  if (result.exit_code != 0) throw std::runtime_error("command exited with status " + std::to_string(result.exit_code) + shown);
+  const fs::path kept = KeepOutput(ctx, options);
+  std::string failure;
+  if (result.timed_out) failure = "command timed out after " + params["timeout"].dump() + " s";
+  if (result.signal != 0 && !result.timed_out) failure = "command killed by signal " + std::to_string(result.signal);
+  if (result.exit_code != 0 && result.signal == 0) failure = "command exited with status " + std::to_string(result.exit_code);
+  if (!failure.empty()) throw std::runtime_error(failure + OutputTails(options, kept));
   // Show what the command printed (the first lines), so a quick script's answer is visible.
   std::ifstream out(options.stdout_path);
   std::string line;

@@ -19,6 +19,7 @@ class RebasedContext : public NodeContext {
   const std::string& node_name() const override { return inner_.node_name(); }
   const nlohmann::json& params() const override { return inner_.params(); }
   std::vector<fs::path> inputs(const std::string& port) const override { return inner_.inputs(port); }
+  std::vector<std::string> input_names(const std::string& port) const override { return inner_.input_names(port); }
   std::vector<std::string> input_ports() const override { return inner_.input_ports(); }
   fs::path output(const std::string& port) const override { return inner_.output(port); }
   fs::path scratch_dir() const override { return inner_.scratch_dir(); }

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/expected_content.h"
 #include "base/input_error.h"
 #include "graph/registry.h"
 #include "nodes/files_input.h"
@@ -44,6 +45,7 @@ std::string ReadWhole(const fs::path& path, const char* what) {
   if (!in) throw InputError(path.string(), 0, std::string("cannot read the ") + what);
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw InputError(path.string(), 0, "read error");
+  CheckExpectedContent(path, bytes);
   return bytes;
 }
 
@@ -66,6 +68,7 @@ void RunTokenizer(NodeContext& ctx) {
   TokenizerArtifact artifact;
   artifact.model_proto.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   if (in.bad()) throw InputError(path.string(), 0, "read error");
+  CheckExpectedContent(path, artifact.model_proto);
   artifact.id_layout = ParseLayout(ctx.params());
   WriteTokenizerArtifact(artifact, ctx.output("tokenizer"), path.string());
   const auto model = LoadTokenizer(ctx.output("tokenizer"));

@@ -10,9 +10,10 @@ packages=(
   libopenblas0-pthread libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libcurl4-openssl-dev libssl-dev libgtest-dev libbenchmark-dev libarchive-dev
   gettext iso-codes   # message catalogs the embedded demo's intermediate tasks read
+  graphviz python3-h5py chromium   # tests render `graph --format dot`, run the docs' h5py code, load report.html
 )
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(python3-torch python3-sentencepiece python3-h5py snakemake bc)
+  packages+=(python3-torch python3-sentencepiece snakemake bc)
 fi
 if [[ "${1:-}" == "--fuzz" ]]; then
   packages+=(clang libclang-rt-14-dev)  # libFuzzer and the sanitizer runtimes for clang

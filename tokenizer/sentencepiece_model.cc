@@ -6,6 +6,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "base/expected_content.h"
 #include "tokenizer/spm_module.h"
 
 namespace xstilts {
@@ -64,6 +65,11 @@ Result<SentencePieceModel> SentencePieceModel::LoadFile(const std::string& path,
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) {
     return Status::Error(ErrorKind::kIo, path + ": read error while loading sentencepiece model");
+  }
+  try {
+    CheckExpectedContent(path, bytes);
+  } catch (const ContentChangedError& e) {
+    return Status::Error(ErrorKind::kFailed, e.what());
   }
   return LoadBytes(bytes, layout, path);
 }

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "base/expected_content.h"
 #include "base/input_error.h"
 #include "base/utf8.h"
 #include "data/readers/text_file.h"
@@ -186,6 +187,7 @@ MoCatalog ReadMoFile(const std::filesystem::path& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   const std::string bytes = std::move(buffer).str();
+  CheckExpectedContent(path, bytes);
   MoCatalog catalog = ParseMo(bytes, path.string());
   const bool convert = !IsUtf8Charset(catalog.charset);
   std::optional<Converter> converter;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "base/closest_match.h"
 #include "base/input_error.h"
 #include "data/readers/conllu_reader.h"
 #include "data/readers/gettext_corpus.h"
@@ -82,32 +83,9 @@ const std::vector<DatasetFormat>& Table() {
   return kFormats;
 }
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // ` (did you mean 'x'?)` for the closest candidate within 2 edits, else "".
 std::string Suggestion(std::string_view name, const std::vector<std::string_view>& candidates) {
-  std::string_view best;
-  size_t best_distance = 3;
-  for (std::string_view c : candidates) {
-    const size_t d = EditDistance(name, c);
-    if (d < best_distance) {
-      best_distance = d;
-      best = c;
-    }
-  }
+  const std::string best = ClosestMatch(name, std::vector<std::string>(candidates.begin(), candidates.end()), 2);
   return best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best);
 }
 

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "base/expected_content.h"
 #include "base/input_error.h"
 #include "base/utf8.h"
 
@@ -20,6 +21,7 @@ std::string LoadTextFile(const std::filesystem::path& path) {
   buffer << in.rdbuf();
   if (in.bad()) throw InputError(path.string(), 0, "cannot read: I/O error");
   std::string text = std::move(buffer).str();
+  CheckExpectedContent(path, text);
   if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   CheckUtf8(text, path.string());
   return text;

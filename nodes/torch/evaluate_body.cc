@@ -2,6 +2,8 @@
 // with XTREME's scoring.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -62,6 +64,13 @@ class Evaluator {
       examples_.push_back(ReadExamples(path));
       for (const Example& e : examples_.back().examples) by_id_[{e.language, e.id}] = &e;
     }
+  }
+
+  // The next Add() covers the part [start, start + share) of the whole evaluation (by bytes of the
+  // tokens artifacts), so progress and ETA span all inputs.
+  void SetShare(double start, double share) {
+    share_start_ = start;
+    share_ = share;
   }
 
   // Adds the predictions of one tokens artifact; gold per language goes to the score lists.
@@ -128,7 +137,7 @@ class Evaluator {
           throw InputError(source + ": task " + TaskTypeName(tokens.info.task) + " cannot be evaluated by evaluate (use retrieve)");
       }
       examples_done_ += static_cast<int64_t>(n);
-      ctx_.Progress(-1, fmt::format("{} features", examples_done_));
+      ReportProgress(static_cast<double>(first + n) / static_cast<double>(f.size()));
     }
   }
 
@@ -194,8 +203,11 @@ class Evaluator {
         const size_t first = groups[g0 + r].first;
         AddClass(tokens, f.example_index[first], arg[r].item<int64_t>(), f.label[first]);
       }
+      examples_done_ += static_cast<int64_t>(n);
+      ReportProgress(static_cast<double>(g0 + n) / static_cast<double>(groups.size()));
     }
   }
+
 
   void FinishAccuracy(Evaluated& out) {
     out.predictions = predictions_;
@@ -270,7 +282,12 @@ class Evaluator {
     }
   }
 
+  void ReportProgress(double within) {
+    ctx_.Progress(std::min(1.0, share_start_ + share_ * within), fmt::format("{} features", examples_done_));
+  }
+
   NodeContext& ctx_;
+  double share_start_ = 0, share_ = 1;
   TaskModelImpl& model_;
   std::string task_;
   torch::Device device_;
@@ -316,6 +333,8 @@ void RunEvaluate(NodeContext& ctx) {
   TaskType type = TaskType::kPairClassification;
   std::unique_ptr<Evaluator> evaluator;
   int64_t tokens_seen = 0;
+  double total_bytes = 0, done_bytes = 0;
+  for (const auto& path : paths) total_bytes += static_cast<double>(std::filesystem::file_size(path));
   for (const auto& path : paths) {
     const TokenDataset tokens = ReadTokenDataset(path);
     if (!evaluator) {
@@ -336,7 +355,10 @@ void RunEvaluate(NodeContext& ctx) {
     }
     type = tokens.info.task;
     tokens_seen += static_cast<int64_t>(tokens.features.num_tokens());
+    const double bytes = static_cast<double>(std::filesystem::file_size(path));
+    evaluator->SetShare(done_bytes / total_bytes, bytes / total_bytes);
     evaluator->Add(tokens, path.string());
+    done_bytes += bytes;
   }
   const Evaluated result = evaluator->Finish();
   for (size_t r = 0; r < result.metrics.rows.size(); ++r) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/closest_match.h"
 #include "graph/resolve.h"
 #include "tests/graph/test_registry.h"
 

@@ -3,6 +3,7 @@
 // run is planned instead of blocking it.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -14,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "base/sha256.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/shared_data.h"
 
@@ -69,6 +71,41 @@ nodes:
   EXPECT_EQ(restored.Statuses()["read"], "ran");
   EXPECT_EQ(CacheEntries(h), 1u);
   EXPECT_NE(Bytes(h.ArtifactOf(restored, "read", "out")).find("2490 rows"), std::string::npos);
+}
+
+// The file changes after the run was planned and before its node reads it: the node waits for its
+// key's lock (held here, as another process building that key would), the file is replaced
+// meanwhile, and the reader's own hash of the bytes it read fails the node.
+TEST(CacheIntegrity, FileChangedBeforeItsNodeReadsItFailsOnTheBytesRead) {
+  CliHarness h("changed_before_read");
+  const std::string planned = "a b\tc d\tentailment\n";
+  const std::string replaced = "x y\tz w\tneutral\n";
+  h.Write("dev.tsv", planned);
+  h.Write("p.yaml", "nodes:\n  dev:\n    type: dataset\n    params: {format: xnli, path: dev.tsv, language: en}\n");
+  CliResult dry = h.Run({"run", "p.yaml", "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const std::string key = dry.Json()["nodes"][0]["key"].get<std::string>();
+  fs::create_directories(h.cache() / "locks");
+  const int lock = ::open((h.cache() / "locks" / (key + ".lock")).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);  // not inherited by the run
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+  const pid_t run = h.Start({"run", "p.yaml", "--json"}, "run");
+  bool waiting = false;
+  for (int i = 0; i < 600 && !waiting; ++i) {
+    waiting = h.Read("run.err").find("waiting for another process") != std::string::npos;
+    if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  h.Write("dev.tsv", replaced);
+  ::close(lock);
+  CliResult r = h.Wait(run, "run");
+  ASSERT_TRUE(waiting) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.Statuses()["dev"], "failed");
+  const std::string message = "dev.tsv changed after the run was planned (sha256 " +
+                              Sha256Hex(planned).substr(0, 12) + "... then, " + Sha256Hex(replaced).substr(0, 12) +
+                              "... in the bytes read); nothing was cached: run again to build from the new content";
+  EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  EXPECT_EQ(CacheEntries(h), 0u);
 }
 
 // `cp -p` and rsync keep the mtime (and here the size and inode) of what they overwrite: only the

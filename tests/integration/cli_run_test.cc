@@ -3,11 +3,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
+#include "data/artifact_store.h"
 #include "tests/integration/cli_harness.h"
 
 namespace xstilts {
@@ -100,7 +102,7 @@ TEST(CliRun, FailingNodeShowsItsStderrAndSkipsDescendants) {
 nodes:
   bad:
     type: exec
-    params: {cmd: ["sh", "-c", "echo something broke >&2; exit 3"]}
+    params: {cmd: ["sh", "-c", "echo step 1 of 2; echo something broke >&2; exit 3"]}
   after:
     type: exec
     inputs: {in: bad}
@@ -112,9 +114,14 @@ nodes:
   CliResult r = h.Run({"run", "p.yaml", "--json", "--keep-going", "-j", "1"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"bad", "failed"}, {"after", "skipped"}, {"independent", "ran"}}));
-  EXPECT_NE(r.err.find("error: node 'bad' (p.yaml:3:3): command exited with status 3; stderr ends with:\nsomething broke"),
+  // Both streams' tails (a script may print its error to either), and where they are kept whole.
+  const std::string logs = (fs::absolute(h.cache()) / "runs" / ArtifactStore::PipelineId(h.dir() / "p.yaml") / "logs" / "bad").string();
+  EXPECT_NE(r.err.find("error: node 'bad' (p.yaml:3:3): command exited with status 3\nstdout ends with:\nstep 1 of 2\n"
+                       "stderr ends with:\nsomething broke\nwhole output: " + logs + "/stdout.txt and stderr.txt\n"),
             std::string::npos)
       << r.err;
+  EXPECT_EQ(h.Read((fs::path(logs).lexically_relative(h.dir()) / "stdout.txt").string()), "step 1 of 2\n");
+  EXPECT_EQ(h.Read((fs::path(logs).lexically_relative(h.dir()) / "stderr.txt").string()), "something broke\n");
   CliResult again = h.Run({"run", "p.yaml", "--json"});
   EXPECT_EQ(again.Statuses()["bad"], "failed");  // a failure is never cached
   EXPECT_EQ(again.Statuses()["independent"], "cached");
@@ -275,6 +282,17 @@ TEST(CliGraph, PrintsDotMermaidAndJson) {
   h.Write("p.yaml", kChain);
   CliResult dot = h.Run({"graph", "p.yaml", "--format", "dot"});
   EXPECT_NE(dot.out.find("  \"a\" -> \"b\" [label=\"in\"];\n"), std::string::npos) << dot.out;
+  // Rendered by graphviz: each box shows the name and the type on two lines.
+  if (std::system("command -v dot > /dev/null") != 0) {
+    ADD_FAILURE() << "graphviz's dot is not installed (scripts/install-deps.sh installs it)";
+  } else {
+    h.Write("p.dot", dot.out);
+    ASSERT_EQ(std::system(("dot -Tsvg '" + (h.dir() / "p.dot").string() + "' -o '" + (h.dir() / "p.svg").string() + "'").c_str()), 0);
+    const std::string svg = h.Read("p.svg");
+    EXPECT_NE(svg.find(">a</text>"), std::string::npos) << svg;
+    EXPECT_NE(svg.find(">(exec)</text>"), std::string::npos) << svg;
+    EXPECT_EQ(svg.find("\\n"), std::string::npos) << svg;
+  }
   CliResult mermaid = h.Run({"graph", "p.yaml", "--format", "mermaid"});
   EXPECT_NE(mermaid.out.find("  n0 -->|in| n1\n"), std::string::npos) << mermaid.out;
   nlohmann::json json = nlohmann::json::parse(h.Run({"graph", "p.yaml", "--format", "json"}).out);

@@ -84,3 +84,34 @@ TEST(ParamConstraints, SchemaCarriesTheRanges) {
 
 }  // namespace
 }  // namespace xstilts
+
+namespace xstilts {
+namespace {
+
+// A typo in an enum value is one mistake: one error, with the suggestion, and no second one about
+// the param being missing or the downstream node's input.
+TEST(ParamConstraints, AnEnumTypoIsOneError) {
+  CliHarness h("enum_typo");
+  h.Write("p.yaml", R"(nodes:
+  dev:
+    type: dataset
+    params:
+      format: xnl
+      path: dev.tsv
+  english:
+    type: select_examples
+    inputs: {examples: dev}
+    params: {languages: [en]}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "p.yaml:5:15: error: parameter 'format' of node 'dev' must be one of anli, bucc2018, ccg, commonsenseqa, "
+            "conllu, cosmosqa, gettext, hellaswag, mlqa, mnli, panx, pawsx, pawsx_raw, qqp, squad, sst2, tatoeba, "
+            "tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xquad; got 'xnl'; did you mean 'xnli'?\n"
+            "        format: xnl\n"
+            "                ^\n");
+}
+
+}  // namespace
+}  // namespace xstilts

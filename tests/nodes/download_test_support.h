@@ -85,6 +85,7 @@ class FakeNodeContext : public NodeContext {
   const std::string& node_name() const override { return name_; }
   const nlohmann::json& params() const override { return params_; }
   std::vector<std::filesystem::path> inputs(const std::string&) const override { return {}; }
+  std::vector<std::string> input_names(const std::string&) const override { return {}; }
   std::vector<std::string> input_ports() const override { return {}; }
   std::filesystem::path output(const std::string& port) const override { return run_dir_ / "out" / (port + ".h5"); }
   std::filesystem::path scratch_dir() const override { return run_dir_ / "scratch"; }

@@ -95,6 +95,27 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   EXPECT_EQ(json["task"], "xnli");
   EXPECT_DOUBLE_EQ(json["metrics"]["de"]["accuracy"].get<double>(), accuracy.at("de"));
   EXPECT_DOUBLE_EQ(json["avg"]["accuracy"].get<double>(), accuracy.at("avg"));
+
+  // `xstilts report` checks a result's files before reading them: with bytes flipped in the
+  // metrics (the size kept, so that only the checksum can tell), the result is left out.
+  CliResult report = h.Run({"report", "p.yaml", "--out", "report"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  {
+    std::fstream f(h.ArtifactOf(r, "eval", "metrics"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-8, std::ios::end);
+    f.write("XXXXXXXX", 8);
+  }
+  CliResult damaged = h.Run({"report", "p.yaml", "--out", "damaged"});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.err;
+  EXPECT_NE(damaged.err.find("warning: eval: cached result is damaged, left out of the report (`xstilts run` "
+                             "rebuilds it): "),
+            std::string::npos)
+      << damaged.err;
+  EXPECT_NE(damaged.err.find("checksum mismatch"), std::string::npos) << damaged.err;
+  EXPECT_NE(damaged.err.find("has no finished results yet (the cached ones are damaged): run it first"),
+            std::string::npos)
+      << damaged.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "damaged"));
 }
 
 // `vocab`: small corpora cannot fill a large vocabulary, Chinese needs one.

@@ -1,0 +1,85 @@
+// What the CLI says: unknown commands, nodes that share a key, colour only when asked for or on a
+// terminal.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+using testing::CliHarness;
+using testing::CliResult;
+
+TEST(CliMessages, AnUnknownCommandSuggestsTheClosest) {
+  CliHarness h("unknown_command");
+  CliResult typo = h.Run({"rn", "p.yaml"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_EQ(typo.err,
+            "error: unknown command 'rn'; did you mean 'run'?\n"
+            "  commands: run, status, explain, graph, report, nodes, schema, score (xstilts --help says more)\n");
+  CliResult unknown = h.Run({"gc"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err.rfind("error: unknown command 'gc'\n  commands: run, ", 0), 0u) << unknown.err;
+}
+
+const char kTwins[] = R"(nodes:
+  first:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo same > $XSTILTS_OUT/x.txt"]}
+  second:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo same > $XSTILTS_OUT/x.txt"]}
+)";
+
+TEST(CliMessages, NodesWithOneKeyAreBuiltOnceAndSaySo) {
+  CliHarness h("same_key");
+  h.Write("p.yaml", kTwins);
+  CliResult r = h.Run({"run", "p.yaml", "--json", "-j", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::map<std::string, std::string> statuses = r.Statuses();
+  const bool first_built = statuses.at("first") == "ran";
+  EXPECT_EQ(statuses.at(first_built ? "second" : "first"), "cached") << r.err;
+  const std::string builder = first_built ? "first" : "second";
+  const std::string other = first_built ? "second" : "first";
+  EXPECT_NE(r.err.find(other + ": cached (same key as node '" + builder + "', which built it in this run)"),
+            std::string::npos)
+      << r.err;
+  CliResult status = h.Run({"status", "p.yaml"});
+  EXPECT_EQ(status.out,
+            "2 nodes: 2 cached, 0 stale\n"
+            "  cached  first (same key as second: built once)\n"
+            "  cached  second (same key as first: built once)\n");
+}
+
+TEST(CliMessages, NodesLeftOutByOnlyAreCountedAsLeftOut) {
+  CliHarness h("only_counts");
+  h.Write("p.yaml", std::string(kTwins) + R"(  third:
+    type: exec
+    inputs: {in: first}
+    params: {cmd: ["true"]}
+)");
+  CliResult r = h.Run({"run", "p.yaml", "--only", "first"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("3 nodes: 0 cached, 1 to run, 2 left out (--only)\n", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("done: ran 1, cached 0, failed 0, skipped 0, left out 2 in "), std::string::npos) << r.out;
+}
+
+TEST(CliMessages, ColourOnlyWhenAskedForOrOnATerminal) {
+  CliHarness h("colour");
+  h.Write("p.yaml", kTwins);
+  CliResult plain = h.Run({"status", "p.yaml"});
+  EXPECT_EQ(plain.out.find('\x1b'), std::string::npos) << "not a terminal: no colour";
+  CliResult coloured = h.Run({"status", "p.yaml", "--color", "always"});
+  EXPECT_NE(coloured.out.find("  \x1b[33mstale  \x1b[0m first"), std::string::npos) << coloured.out;
+  CliResult error = h.Run({"--color=always", "rn"});
+  EXPECT_EQ(error.err.rfind("\x1b[1;31merror:\x1b[0m unknown command 'rn'", 0), 0u) << error.err;
+  CliResult never = h.Run({"status", "p.yaml", "--color=never"});
+  EXPECT_EQ(never.out, plain.out);
+  CliResult invalid = h.Run({"status", "p.yaml", "--color=sometimes"});
+  EXPECT_EQ(invalid.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace xstilts

@@ -66,6 +66,28 @@ TEST(CliMessages, NodesLeftOutByOnlyAreCountedAsLeftOut) {
   EXPECT_NE(r.out.find("done: ran 1, cached 0, failed 0, skipped 0, left out 2 in "), std::string::npos) << r.out;
 }
 
+// Two nodes that each take every core cannot overlap: the one held back says what it waits for.
+TEST(CliMessages, ANodeHeldBackSaysWhatItWaitsFor) {
+  CliHarness h("waiting");
+  h.Write("p.yaml", R"(nodes:
+  first:
+    type: exec
+    params: {cmd: ["sh", "-c", "sleep 0.5; echo 1 > $XSTILTS_OUT/a.txt"]}
+    resources: {threads: 0}
+  second:
+    type: exec
+    params: {cmd: ["sh", "-c", "sleep 0.5; echo 2 > $XSTILTS_OUT/a.txt"]}
+    resources: {threads: 0}
+)");
+  CliResult r = h.Run({"run", "p.yaml", "-j", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t at = r.err.find(": waiting for ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  const std::string line = r.err.substr(at, r.err.find('\n', at) - at);
+  EXPECT_NE(line.find(" threads: 0 of "), std::string::npos) << line;
+  EXPECT_NE(line.find(" free"), std::string::npos) << line;
+}
+
 TEST(CliMessages, ColourOnlyWhenAskedForOrOnATerminal) {
   CliHarness h("colour");
   h.Write("p.yaml", kTwins);

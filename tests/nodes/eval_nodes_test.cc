@@ -96,6 +96,19 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   EXPECT_DOUBLE_EQ(json["metrics"]["de"]["accuracy"].get<double>(), accuracy.at("de"));
   EXPECT_DOUBLE_EQ(json["avg"]["accuracy"].get<double>(), accuracy.at("avg"));
 
+  // evaluate reports how far it is (a fraction, so the display shows a percentage and an ETA).
+  bool fraction_seen = false;
+  std::ifstream log(json_path.parent_path().parent_path() / "run.jsonl");
+  for (std::string line; std::getline(log, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["event"] == "progress" && event["node"] == "eval") {
+      EXPECT_GE(event["fraction"].get<double>(), 0.0) << line;
+      EXPECT_LE(event["fraction"].get<double>(), 1.0) << line;
+      fraction_seen = true;
+    }
+  }
+  EXPECT_TRUE(fraction_seen);
+
   // `xstilts report` checks a result's files before reading them: with bytes flipped in the
   // metrics (the size kept, so that only the checksum can tell), the result is left out.
   CliResult report = h.Run({"report", "p.yaml", "--out", "report"});

@@ -10,7 +10,7 @@ SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DC
 # The tests TSan runs: the executor, the store, locks and the processes that share a cache. (Not
 # the parallel encoder and tokenizer stream: tbb::parallel_pipeline hands items between stages
 # inside libtbb, which is not instrumented, so TSan reports every stage's state; docs/testing.md.)
-TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity
+TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity|ParallelEncoder|TokenizeStream|ExpectedContent
 # Not Ctrl-C: TSan runs a signal handler only when the thread next enters instrumented code, and
 # the main thread then waits inside libtbb, so SIGINT is handled after the running node ended.
 TSAN_EXCLUDE = CliRun.CtrlC

@@ -1,17 +1,36 @@
 // BatchPool<T>: recycles the batches of a tbb::parallel_pipeline, so a long stream allocates only
 // while the pool fills up. The pool owns every batch, so batches in flight when an exception
 // cancels the pipeline are not leaked. Thread-safe.
+//
+// StageHandoff: each stage calls Pass() on a batch when it takes it and when it hands it on.
+// libtbb orders the stages, but it is not built with ThreadSanitizer, which then cannot see that
+// one stage's writes to a batch come before the next stage's reads; an acquire-release
+// read-modify-write on the batch at each hand-off makes that order visible (one uncontended
+// atomic per stage, nothing next to encoding a batch).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
 
 namespace xstilts {
 
+struct StageHandoff {
+  std::atomic<uint32_t> passes{0};
+  void Pass() { passes.fetch_add(1, std::memory_order_acq_rel); }
+};
+
 template <typename T>
 class BatchPool {
  public:
+  BatchPool() = default;
+  // Acquires what the last Give() released, so the batches die after their last use.
+  ~BatchPool() { std::lock_guard<std::mutex> lock(mutex_); }
+  BatchPool(const BatchPool&) = delete;
+  BatchPool& operator=(const BatchPool&) = delete;
+
   // A free batch (as it was given back, not cleared), or a new one.
   T* Take() {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -19,6 +19,7 @@ struct Batch {
   Encoding tokens;                 // tokens of all texts, back to back
   std::vector<size_t> token_ends;  // end of text i's tokens in `tokens`
   Status status;
+  StageHandoff handoff;
 
   void Reset(size_t batch_bytes) {
     // A batch that once held an oversized text gives the memory back instead of keeping it.
@@ -74,6 +75,7 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
       return nullptr;
     }
     Batch* batch = pool.Take();
+    batch->handoff.Pass();
     batch->Reset(batch_bytes);
     batch->first_index = next_index;
     while (batch->text.size() < batch_bytes && batch->text_ends.size() < batch_texts) {
@@ -91,15 +93,19 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
       return nullptr;
     }
     next_index += batch->text_ends.size();
+    batch->handoff.Pass();
     return batch;
   };
 
   auto encoder = [&](Batch* batch) -> Batch* {
+    batch->handoff.Pass();
     EncodeBatch(model, *batch);
+    batch->handoff.Pass();
     return batch;
   };
 
   auto writer = [&](Batch* batch) {
+    batch->handoff.Pass();
     if (failure.ok() && !batch->status.ok()) failure = batch->status;
     // Texts encoded before a failure inside this batch are still written, in order.
     size_t text_begin = 0;

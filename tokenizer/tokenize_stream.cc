@@ -23,6 +23,7 @@ struct Batch {
   std::vector<Example> owned;
   TokenFeatures features;
   FeatureCounts counts;
+  StageHandoff handoff;
 };
 
 
@@ -97,16 +98,19 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
       return nullptr;
     }
     Batch* batch = pool.Take();
+    batch->handoff.Pass();
     batch->features.clear();
     batch->counts = FeatureCounts();
     batch->first = next;
     batch->examples = nullptr;
     fill(batch);
     next = batch->first + batch->count;
+    batch->handoff.Pass();
     return batch;
   };
 
   auto build = [&](Batch* batch) -> Batch* {
+    batch->handoff.Pass();
     for (uint64_t k = 0; k < batch->count; ++k) {
       const uint64_t row = batch->first + k;
       const auto index = static_cast<int64_t>(row);
@@ -119,10 +123,12 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
                             &batch->features, &batch->counts);
       }
     }
+    batch->handoff.Pass();
     return batch;
   };
 
   auto write = [&](Batch* batch) {
+    batch->handoff.Pass();
     writer.Append(batch->features);
     stats.examples += batch->count;
     stats.features += batch->features.size();

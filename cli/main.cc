@@ -31,6 +31,9 @@ void AddPipelineOptions(CLI::App* command, xstilts::PipelineOptions& options) {
   command->add_option("pipeline", options.pipeline, "pipeline YAML file")->required();
   command->add_option("--cache", options.cache_dir, "cache directory (default: $XSTILTS_CACHE, else ~/.cache/xstilts)");
   command->add_option("--set", options.set, "override: NODE.params.KEY=VALUE or vars.NAME=VALUE (repeatable)");
+  command->add_option("--remote", options.remote, "remote cache URL (default: $XSTILTS_REMOTE; docs/cache.md)");
+  command->add_flag("--remote-read-only", options.remote_read_only, "use the remote cache, never upload to it");
+  command->add_option("--remote-ca", options.remote_ca, "CA bundle to trust for the remote cache's TLS");
 }
 
 // Looks at the command word and --color before CLI11 parses: a word that names no command is a

@@ -110,7 +110,27 @@ Result<fs::path> ArtifactStore::CreateTempDir(const std::string& key) {
   return dir;
 }
 
-Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, nlohmann::json meta) {
+namespace {
+
+// What differs between the files an entry should have and those it has (name -> size, sha256).
+Status FilesDiffer(const nlohmann::json& expected, const nlohmann::json& found) {
+  for (const auto& [name, info] : expected.items()) {
+    if (!found.contains(name)) return Status::Error(ErrorKind::kCorrupt, name + " is missing");
+    const std::string want = info.value("sha256", ""), got = found[name].value("sha256", "");
+    if (want != got) {
+      return Status::Error(ErrorKind::kCorrupt, name + ": sha256 mismatch (expected " + want + ", got " + got + ")");
+    }
+  }
+  for (const auto& [name, info] : found.items()) {
+    if (!expected.contains(name)) return Status::Error(ErrorKind::kCorrupt, name + " was not expected");
+  }
+  return Status::Error(ErrorKind::kCorrupt, "the file list differs from the expected one");
+}
+
+}  // namespace
+
+Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, nlohmann::json meta,
+                              const nlohmann::json* expected_files) {
   auto fail = [&](const Status& s) {
     (void)fs_.RemoveAll(tmp_dir);
     return s.WithContext("cannot publish cache entry " + key.substr(0, 12));
@@ -128,6 +148,7 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
       return fail(Status::Error(ErrorKind::kIo, e.what()));
     }
   }
+  if (expected_files != nullptr && *expected_files != files) return fail(FilesDiffer(*expected_files, files));
   meta["key"] = key;
   meta["files"] = files;
   std::string manifest;

@@ -72,8 +72,11 @@ class ArtifactStore {
   Result<std::filesystem::path> CreateTempDir(const std::string& key);
   // Publishes the *.h5 files in `tmp_dir` as the entry for `key` with `meta` (to which "files" is
   // added), replacing an existing entry; one that was incomplete (truncated) goes to corrupt/.
-  // On failure nothing is published and tmp_dir is removed.
-  Status Publish(const std::filesystem::path& tmp_dir, const std::string& key, nlohmann::json meta);
+  // With `expected_files` (a "files" object: name -> size, sha256, as a remote manifest holds),
+  // the files must be exactly those, with that content: else kCorrupt naming the file and both
+  // hashes. On failure nothing is published and tmp_dir is removed.
+  Status Publish(const std::filesystem::path& tmp_dir, const std::string& key, nlohmann::json meta,
+                 const nlohmann::json* expected_files = nullptr);
   std::filesystem::path ResumeDir(const std::string& key) const;
 
   // Last keys per node of one pipeline (identified by PipelineId()).

@@ -12,13 +12,13 @@
 namespace xstilts {
 
 Result<FileLock> FileLock::Acquire(const std::filesystem::path& path, const std::atomic<bool>* cancel,
-                                   const std::function<void()>& on_wait) {
+                                   const std::function<void()>& on_wait, bool shared) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::Error(ErrorKind::kIo, "cannot open lock file " + path.string() + ": " + std::strerror(errno));
   }
   bool waited = false;
-  while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  while (::flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR) {
       std::string err = std::strerror(errno);
       ::close(fd);

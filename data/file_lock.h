@@ -1,5 +1,6 @@
-// FileLock: an exclusive advisory lock (flock) on a lock file, released on destruction and by the
-// kernel when the process dies, even by SIGKILL, so a crashed run never leaves a key locked.
+// FileLock: an advisory lock (flock) on a lock file, exclusive or shared, released on destruction
+// and by the kernel when the process dies, even by SIGKILL, so a crashed run never leaves a key
+// locked.
 #pragma once
 
 #include <atomic>
@@ -15,8 +16,9 @@ class FileLock {
  public:
   // Waits for the lock, polling `cancel` (kCancelled if it becomes true). `on_wait` is called once
   // if the lock is busy, so the caller can say that it is waiting for another process.
+  // `shared`: a shared lock, which any number of holders may have while nobody holds it exclusively.
   static Result<FileLock> Acquire(const std::filesystem::path& path, const std::atomic<bool>* cancel,
-                                  const std::function<void()>& on_wait = nullptr);
+                                  const std::function<void()>& on_wait = nullptr, bool shared = false);
   // Returns nullopt when another process holds it.
   static std::optional<FileLock> TryAcquire(const std::filesystem::path& path);
 

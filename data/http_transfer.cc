@@ -1,4 +1,4 @@
-#include "nodes/download_transfer.h"
+#include "data/http_transfer.h"
 
 #include <curl/curl.h>
 #include <fcntl.h>
@@ -23,6 +23,16 @@ namespace {
 void InitCurlOnce() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+// Applies `auth` to `curl`; adds to `headers`, which the caller frees after the transfer.
+void ApplyAuth(CURL* curl, const HttpAuth& auth, curl_slist*& headers) {
+  if (!auth.bearer_token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + auth.bearer_token).c_str());
+  if (!auth.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, auth.ca_file.c_str());
+  if (auth.netrc) curl_easy_setopt(curl, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (headers) curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
 }
 
 bool StartsWithNoCase(const std::string& s, const char* prefix) {
@@ -194,6 +204,8 @@ TransferResult FetchToFile(const TransferOptions& options) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);  // no SIGALRM in a multi-threaded process
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "xstilts/" XSTILTS_VERSION);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  curl_slist* headers = nullptr;
+  ApplyAuth(curl, options.auth, headers);
   // CURLOPT_RANGE rather than RESUME_FROM: with RESUME_FROM curl itself fails on a 200 reply,
   // while a server that ignores Range is simply a restart for us.
   if (t.requested_from > 0) {
@@ -219,6 +231,7 @@ TransferResult FetchToFile(const TransferOptions& options) {
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
   // A 200 reply with an empty body never reaches OnBody, but still replaces what we held.
   if (code == CURLE_OK && !t.body_started && status >= 200 && status < 300 && status != 206 && t.size > 0) {
     t.Truncate(0);
@@ -246,6 +259,112 @@ TransferResult FetchToFile(const TransferOptions& options) {
     r.outcome = TransferOutcome::kComplete;
   }
   return r;
+}
+
+std::string RedactUrl(const std::string& url) {
+  std::string out = url.substr(0, url.find_first_of("?#"));
+  const size_t scheme = out.find("://");
+  const size_t host = scheme == std::string::npos ? 0 : scheme + 3;
+  const size_t path = out.find('/', host);
+  const size_t at = out.rfind('@', path == std::string::npos ? out.size() : path);
+  if (at != std::string::npos && at >= host) out.erase(host, at + 1 - host);
+  return out;
+}
+
+namespace {
+
+struct RequestState {
+  const RequestOptions* options = nullptr;
+  std::string body;
+  bool too_long = false;
+  std::FILE* upload = nullptr;
+  size_t offset = 0;  // into options->body when uploading from memory
+};
+
+size_t OnReplyBody(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<RequestState*>(user);
+  const size_t n = size * count;
+  if (r->body.size() + n > r->options->max_reply_bytes) {
+    r->too_long = true;
+    return 0;
+  }
+  r->body.append(data, n);
+  return n;
+}
+
+size_t OnUploadBody(char* data, size_t size, size_t count, void* user) {
+  auto* r = static_cast<RequestState*>(user);
+  const size_t room = size * count;
+  if (r->upload != nullptr) {
+    const size_t n = std::fread(data, 1, room, r->upload);
+    return std::ferror(r->upload) ? CURL_READFUNC_ABORT : n;
+  }
+  const size_t n = std::min(room, r->options->body.size() - r->offset);
+  std::memcpy(data, r->options->body.data() + r->offset, n);
+  r->offset += n;
+  return n;
+}
+
+}  // namespace
+
+Reply Request(const RequestOptions& options) {
+  InitCurlOnce();
+  Reply reply;
+  RequestState state;
+  state.options = &options;
+  curl_off_t upload_size = static_cast<curl_off_t>(options.body.size());
+  if (options.method == "PUT" && !options.body_file.empty()) {
+    state.upload = std::fopen(options.body_file.c_str(), "rb");
+    struct stat st;
+    if (state.upload == nullptr || ::fstat(::fileno(state.upload), &st) != 0) {
+      reply.error = "cannot read " + options.body_file.string() + ": " + std::strerror(errno);
+      if (state.upload) std::fclose(state.upload);
+      return reply;
+    }
+    upload_size = st.st_size;
+  }
+  CURL* curl = curl_easy_init();
+  if (!curl) {
+    if (state.upload) std::fclose(state.upload);
+    reply.error = "cannot create a curl handle";
+    return reply;
+  }
+  char error[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, options.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "xstilts/" XSTILTS_VERSION);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
+  const long timeout_ms = std::max(1L, static_cast<long>(options.timeout_seconds * 1000));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, std::max(1L, timeout_ms / 1000));
+  curl_slist* headers = nullptr;
+  ApplyAuth(curl, options.auth, headers);
+  if (options.method == "HEAD") {
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  } else if (options.method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, upload_size);
+    curl_easy_setopt(curl, CURLOPT_READFUNCTION, OnUploadBody);
+    curl_easy_setopt(curl, CURLOPT_READDATA, &state);
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, OnReplyBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state);
+  const CURLcode code = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
+  if (state.upload) std::fclose(state.upload);
+  if (state.too_long) {
+    reply.status = 0;
+    reply.error = "the reply is longer than " + std::to_string(options.max_reply_bytes) + " bytes";
+  } else if (code != CURLE_OK) {
+    reply.status = 0;
+    reply.error = error[0] ? error : curl_easy_strerror(code);
+  }
+  reply.body = std::move(state.body);
+  return reply;
 }
 
 }  // namespace xstilts

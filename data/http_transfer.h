@@ -1,6 +1,7 @@
-// One HTTP(S) transfer with libcurl into a partial file that may already hold a prefix of the
-// content: the download node (nodes/download_node.cc) calls it once per attempt and decides about
-// mirrors, retries and checksums.
+// HTTP(S) with libcurl, for the download node (nodes/download_node.cc) and the remote cache
+// (data/remote_store.h): FetchToFile, one GET into a partial file that may already hold a prefix
+// of the content (the caller decides about mirrors, retries and checksums), and Request, one
+// HEAD, GET or PUT with a small reply. Both verify TLS; HttpAuth adds credentials.
 //
 // Resuming: when `file` is not empty, the request carries `Range: bytes=<size>-`. A 206 reply
 // whose Content-Range starts at that offset is appended; a 200 reply (a server that ignores
@@ -19,8 +20,20 @@
 
 namespace xstilts {
 
+// Credentials and trust for a request. User and password may also be in the URL
+// (https://user:pass@host/); RedactUrl removes them for messages.
+struct HttpAuth {
+  std::string bearer_token;        // sent as "Authorization: Bearer <token>" when not empty
+  std::filesystem::path ca_file;   // a CA bundle to trust besides the system's; TLS is always verified
+  bool netrc = true;               // take user and password from ~/.netrc when the URL has none
+};
+
+// `url` without user:password@ and without its query (which may hold a token): for messages.
+std::string RedactUrl(const std::string& url);
+
 struct TransferOptions {
   std::string url;             // http:// or https:// (other schemes are refused by curl)
+  HttpAuth auth;
   std::filesystem::path file;  // the partial file; created if missing
   // Abort when no byte arrives for this many seconds (also the connect timeout). 0: no limit.
   double stall_timeout_seconds = 0;
@@ -48,6 +61,25 @@ struct TransferResult {
 };
 
 TransferResult FetchToFile(const TransferOptions& options);
+
+struct RequestOptions {
+  std::string method = "GET";  // GET, HEAD or PUT
+  std::string url;
+  HttpAuth auth;
+  std::string body;                  // PUT: the body, unless body_file is set
+  std::filesystem::path body_file;   // PUT: streamed from this file
+  size_t max_reply_bytes = 64 << 20; // a longer reply body fails the request
+  double timeout_seconds = 30;       // connect timeout, and the limit without any byte moving
+};
+
+struct Reply {
+  long status = 0;     // 0: no reply (the error says why)
+  std::string body;    // GET: the reply body
+  std::string error;   // curl's detail when status is 0
+};
+
+// One request; never throws (a file that cannot be read is an error reply with status 0).
+Reply Request(const RequestOptions& options);
 
 // True for failures worth retrying on the same URL: network errors and HTTP 408, 429, 5xx.
 bool IsTransient(const TransferResult& result);

@@ -23,7 +23,7 @@ std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserv
   const ResolvedPipeline& pipeline = session.pipeline;
   std::vector<bool> to_run(pipeline.nodes.size());
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) to_run[i] = plan.nodes[i].state == NodeState::kStale;
-  CachingNodeRunner runner(pipeline, plan, *session.store, observer, settings.cancel);
+  CachingNodeRunner runner(pipeline, plan, *session.store, observer, settings.cancel, session.remote.get());
   ExecuteOptions exec;
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   exec.jobs = settings.jobs > 0 ? settings.jobs : cores;

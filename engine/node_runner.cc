@@ -184,6 +184,14 @@ void CachingNodeRunner::Waiting(size_t index, const std::string& why) {
   observer_.NodeWaiting(pipeline_.nodes[index].name, why);
 }
 
+void CachingNodeRunner::Upload(const std::string& node, const std::string& key) {
+  if (remote_ == nullptr || remote_->read_only()) return;
+  if (std::optional<CacheEntry> entry = store_.Lookup(key)) {
+    Status uploaded = remote_->Upload(*entry);
+    if (!uploaded.ok()) observer_.Note("warning: " + node + ": not uploaded: " + uploaded.message());
+  }
+}
+
 std::string CachingNodeRunner::BuiltMeanwhileBy(size_t index) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = built_by_.find(plan_.nodes[index].key);
@@ -281,6 +289,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
   if (!published.ok()) return NodeResult{NodeOutcome::kFailed, node.Describe() + ": " + published.message(), 0};
   fs::remove_all(resume, ec);
   record["key"] = plan.key;
+  Upload(node.name, plan.key);
   {
     std::lock_guard<std::mutex> lock(mutex_);  // before the key's lock is released
     built_by_[plan.key] = node.name;

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/artifact_store.h"
+#include "data/remote_store.h"
 #include "engine/run_observer.h"
 #include "graph/executor.h"
 #include "graph/plan.h"
@@ -23,9 +24,11 @@ namespace xstilts {
 
 class CachingNodeRunner : public NodeRunner {
  public:
+  // With `remote` (and unless it is read-only), each entry published is uploaded to it too; an
+  // upload that fails is a warning, never a failed node.
   CachingNodeRunner(const ResolvedPipeline& pipeline, const Plan& plan, ArtifactStore& store,
-                    RunObserver& observer, const std::atomic<bool>* cancel)
-      : pipeline_(pipeline), plan_(plan), store_(store), observer_(observer), cancel_(cancel) {}
+                    RunObserver& observer, const std::atomic<bool>* cancel, RemoteStore* remote = nullptr)
+      : pipeline_(pipeline), plan_(plan), store_(store), observer_(observer), cancel_(cancel), remote_(remote) {}
 
   NodeResult Run(size_t node, const GrantedResources& granted) override;
   void Waiting(size_t node, const std::string& why) override;
@@ -38,12 +41,15 @@ class CachingNodeRunner : public NodeRunner {
   // Why a node whose key was missing when planned is cached now: a node of this run with the same
   // key built it, or another process did.
   std::string BuiltMeanwhileBy(size_t node) const;
+  // Uploads the entry just published to the remote, if there is one; a failure is a warning.
+  void Upload(const std::string& node, const std::string& key);
 
   const ResolvedPipeline& pipeline_;
   const Plan& plan_;
   ArtifactStore& store_;
   RunObserver& observer_;
   const std::atomic<bool>* cancel_;
+  RemoteStore* remote_;
   mutable std::mutex mutex_;
   std::map<std::string, nlohmann::json> records_;
   std::map<std::string, std::string> built_by_;  // key -> the node of this run that built it

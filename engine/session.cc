@@ -1,6 +1,7 @@
 #include "engine/session.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "base/messages.h"
 #include "graph/diagnostics.h"
@@ -9,12 +10,40 @@
 
 namespace xstilts {
 
-StoreIndex::StoreIndex(ArtifactStore& store, std::string pipeline_id)
-    : store_(store), refs_(store.ReadRefs(pipeline_id)) {}
+StoreIndex::StoreIndex(ArtifactStore& store, std::string pipeline_id, RemoteStore* remote)
+    : store_(store), refs_(store.ReadRefs(pipeline_id)), remote_(remote) {}
 
-bool StoreIndex::Has(const std::string& key) { return store_.IsComplete(key); }
+std::optional<nlohmann::json> StoreIndex::RemoteManifest(const std::string& key) {
+  if (remote_ == nullptr || remote_failed_) return std::nullopt;
+  auto known = manifests_.find(key);
+  if (known != manifests_.end()) return known->second;
+  Result<std::optional<nlohmann::json>> found = remote_->FindManifest(key);
+  if (!found.ok()) {
+    if (found.status().kind() != ErrorKind::kCorrupt) {
+      PrintWarning(found.status().message() + "; going on with the local cache only");
+      remote_failed_ = true;
+      return std::nullopt;
+    }
+    PrintWarning(found.status().message() + "; the entry is built here instead");
+    return manifests_[key] = std::nullopt;
+  }
+  return manifests_[key] = std::move(found.value());
+}
+
+bool StoreIndex::Has(const std::string& key) { return store_.IsComplete(key) || RemoteManifest(key).has_value(); }
 
 Status StoreIndex::Verify(const std::string& key) {
+  if (!store_.IsComplete(key)) {
+    // Only the remote has it, and a stale node is about to read it: download it now. A failure
+    // makes the planner rebuild it here (and the upload then replaces the remote's copy).
+    std::optional<nlohmann::json> manifest = RemoteManifest(key);
+    if (!manifest) return Status::Error(ErrorKind::kNotFound, "entry " + key.substr(0, 12) + " is gone");
+    Status fetched = remote_->Fetch(key, *manifest, store_);
+    if (!fetched.ok()) {
+      manifests_[key] = std::nullopt;
+      return Status::Error(ErrorKind::kNotFound, fetched.message());
+    }
+  }
   std::optional<CacheEntry> entry = store_.Lookup(key);
   if (!entry) return Status::Error(ErrorKind::kNotFound, "entry " + key.substr(0, 12) + " is gone");
   Status verified = store_.Verify(*entry);
@@ -65,7 +94,17 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
   session.store = std::move(store.value());
   session.pipeline_id = ArtifactStore::PipelineId(options.pipeline);
   session.hasher = std::make_unique<CachedFileHasher>(session.store->StatCacheDir());
-  session.index = std::make_unique<StoreIndex>(*session.store, session.pipeline_id);
+  const char* env_remote = std::getenv("XSTILTS_REMOTE");
+  const std::string remote_url = !options.remote.empty() ? options.remote : env_remote ? env_remote : "";
+  if (!remote_url.empty()) {
+    RemoteStore::Options remote;
+    remote.url = remote_url;
+    remote.read_only = options.remote_read_only;
+    remote.auth.ca_file = options.remote_ca;
+    if (const char* token = std::getenv("XSTILTS_REMOTE_TOKEN")) remote.auth.bearer_token = token;
+    session.remote = std::make_unique<RemoteStore>(std::move(remote));
+  }
+  session.index = std::make_unique<StoreIndex>(*session.store, session.pipeline_id, session.remote.get());
   return session;
 }
 

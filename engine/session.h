@@ -9,6 +9,7 @@
 
 #include "data/artifact_store.h"
 #include "data/cached_file_hasher.h"
+#include "data/remote_store.h"
 #include "graph/plan.h"
 #include "graph/resolve.h"
 
@@ -22,12 +23,18 @@ struct PipelineOptions {
   std::string pipeline;             // the YAML file
   std::string cache_dir;            // --cache; empty: DefaultCacheDir()
   std::vector<std::string> set;     // --set K=V
+  std::string remote;               // --remote URL; empty: $XSTILTS_REMOTE, else none
+  bool remote_read_only = false;    // --remote-read-only: never upload
+  std::string remote_ca;            // --remote-ca FILE
 };
 
-// The planner's view of an ArtifactStore plus the pipeline's last-built references.
+// The planner's view of an ArtifactStore (and of its remote tier, when there is one) plus the
+// pipeline's last-built references. An entry only the remote has counts as cached; it is
+// downloaded when Verify is asked for it (a stale node is about to read it). A remote that cannot
+// be reached gives one warning and is not asked again: the run goes on with the local cache.
 class StoreIndex : public ArtifactIndex {
  public:
-  StoreIndex(ArtifactStore& store, std::string pipeline_id);
+  StoreIndex(ArtifactStore& store, std::string pipeline_id, RemoteStore* remote = nullptr);
   bool Has(const std::string& key) override;
   Status Verify(const std::string& key) override;
   std::optional<nlohmann::json> Components(const std::string& key) override;
@@ -35,13 +42,20 @@ class StoreIndex : public ArtifactIndex {
   std::map<std::string, std::string>& refs() { return refs_; }
 
  private:
+  // The remote's manifest of `key`, asked once; nullopt when the remote lacks it or is gone.
+  std::optional<nlohmann::json> RemoteManifest(const std::string& key);
+
   ArtifactStore& store_;
   std::map<std::string, std::string> refs_;
+  RemoteStore* remote_;
+  bool remote_failed_ = false;
+  std::map<std::string, std::optional<nlohmann::json>> manifests_;
 };
 
 struct Session {
   ResolvedPipeline pipeline;
   std::unique_ptr<ArtifactStore> store;
+  std::unique_ptr<RemoteStore> remote;  // null without --remote / $XSTILTS_REMOTE
   std::string pipeline_id;
   std::unique_ptr<CachedFileHasher> hasher;
   std::unique_ptr<StoreIndex> index;

@@ -145,7 +145,9 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
         if (!verified.ok()) {
           input.state = NodeState::kStale;
           input.stale_kind = StaleKind::kCorrupt;
-          input.reasons = {"cache entry corrupt, moved aside: " + verified.message()};
+          input.reasons = {(verified.kind() == ErrorKind::kCorrupt ? "cache entry corrupt, moved aside: "
+                                                                   : "cache entry unusable: ") +
+                           verified.message()};
         }
       }
     }

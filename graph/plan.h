@@ -22,7 +22,8 @@ class ArtifactIndex {
   virtual ~ArtifactIndex() = default;
   // A complete entry exists (cheap: metadata present, artifact sizes as recorded).
   virtual bool Has(const std::string& key) = 0;
-  // Full check of the entry's checksums. A corrupt entry is moved aside and an error returned.
+  // Makes the entry ready to be read: a full check of its checksums (a corrupt entry is moved
+  // aside: kCorrupt), or for an entry held only remotely, its download (kNotFound on failure).
   virtual Status Verify(const std::string& key) = 0;
   // The key components recorded in an entry's metadata, if the entry exists.
   virtual std::optional<nlohmann::json> Components(const std::string& key) = 0;

@@ -9,12 +9,13 @@
 #include <stdexcept>
 #include <thread>
 
+#include "base/byte_sizes.h"
 #include "base/input_error.h"
 #include "base/sha256.h"
 #include "data/file_bundle.h"
 #include "graph/registry.h"
 #include "nodes/archive_unpack.h"
-#include "nodes/download_transfer.h"
+#include "data/http_transfer.h"
 
 namespace fs = std::filesystem;
 
@@ -101,19 +102,6 @@ Source ReadSource(const nlohmann::json& params) {
     s.unpack = EndsWith(lower, ".tar.gz") || EndsWith(lower, ".tgz") ? "tar.gz" : EndsWith(lower, ".zip") ? "zip" : "none";
   }
   return s;
-}
-
-std::string FormatBytes(int64_t bytes) {
-  const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  char buffer[32];
-  std::snprintf(buffer, sizeof(buffer), unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return buffer;
 }
 
 int64_t SizeOf(const fs::path& path) {

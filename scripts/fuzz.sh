@@ -55,11 +55,16 @@ YAML
     for kind in examples files metrics tokens; do seed fuzz_h5_artifacts "$kind" "$f"; done; done
 fi
 printf 'labels\nentailment\n' > "$work/fuzz_score_files/seeds/minimal" 2>/dev/null || true
+mkdir -p "$work/fuzz_manifest/seeds"
+printf '{"key":"0123456789abcdef","node":"a","files":{"out.h5":{"size":1234,"sha256":"%s"}}}' \
+  "$(printf x | sha256sum | cut -c1-64)" > "$work/fuzz_manifest/seeds/minimal"
+[[ -d "${work}/seed_cache/entries" ]] && find "$work/seed_cache/entries" -name meta.json | head -4 | while read -r f; do
+  cp "$f" "$work/fuzz_manifest/seeds/$(printf '%s' "$f" | sha1sum | cut -c1-16)"; done
 printf '\x20\x00\x00\x00\x00\x00\x00\x00{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}    \0\0\0\0' \
   > "$work/fuzz_safetensors/seeds/minimal"
 
 status=0
-for target in ${FUZZ_TARGETS:-fuzz_pipeline fuzz_dataset_readers fuzz_mo fuzz_safetensors fuzz_score_files fuzz_h5_artifacts}; do
+for target in ${FUZZ_TARGETS:-fuzz_pipeline fuzz_dataset_readers fuzz_mo fuzz_safetensors fuzz_score_files fuzz_h5_artifacts fuzz_manifest}; do
   exe="$build/tests/fuzz/$target"
   [[ -x "$exe" ]] || { echo "fuzz: $exe missing (make fuzz builds it)" >&2; status=1; continue; }
   dir="$work/$target"

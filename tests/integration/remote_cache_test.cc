@@ -1,0 +1,209 @@
+// The remote cache against a real nginx (WebDAV PUT behind basic auth) that the tests start and
+// stop (scripts/nginx-webdav.sh): uploads, a second cache answered by manifests alone, inputs
+// downloaded and verified, a corrupt blob caught and replaced, a server that is down or refuses,
+// and credentials that never show.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "base/sha256.h"
+#include "tests/integration/cli_harness.h"
+
+namespace xstilts {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliHarness;
+using testing::CliResult;
+
+const char kPassword[] = "s3cret-pw";
+
+int FreePort() {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof(address);
+  if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    ::close(s);
+    return 0;
+  }
+  ::close(s);
+  return ntohs(address.sin_port);
+}
+
+std::string Script() { return (fs::path(XSTILTS_SOURCE_DIR) / "scripts" / "nginx-webdav.sh").string(); }
+
+// a -> b -> c, each writing one file that depends on its input.
+const char kChain[] = R"(nodes:
+  a:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo alpha > $XSTILTS_OUT/a.txt"]}
+  b:
+    type: exec
+    inputs: {in: a}
+    params: {cmd: ["sh", "-c", "tr a-z A-Z < $XSTILTS_IN_in/a.txt > $XSTILTS_OUT/b.txt"]}
+  c:
+    type: exec
+    inputs: {in: b}
+    params:
+      cmd: ["sh", "-c", "cat $XSTILTS_IN_in/b.txt $XSTILTS_IN_in/b.txt > $XSTILTS_OUT/c.txt"]
+      env: {VARIANT: "1"}
+)";
+
+class RemoteCache : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    port_ = FreePort();
+    server_ = h_.dir() / "server";
+    const std::string start = Script() + " start '" + server_.string() + "' " + std::to_string(port_) +
+                              " 'xstilts:" + kPassword + "' 2> '" + (h_.dir() / "nginx.err").string() + "'";
+    const int rc = std::system(start.c_str());
+    if (WEXITSTATUS(rc) == 77) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
+    ASSERT_EQ(rc, 0) << h_.Read("nginx.err");
+    url_ = "http://xstilts:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port_) + "/cache";
+    shown_ = "http://127.0.0.1:" + std::to_string(port_) + "/cache";
+    h_.Write("p.yaml", kChain);
+  }
+  void TearDown() override { std::system((Script() + " stop '" + server_.string() + "'").c_str()); }
+
+  CliResult Run(const std::string& cache, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"run", "p.yaml", "--json", "--cache", cache, "--remote", url_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CliResult r = h_.Run(args);
+    EXPECT_EQ(r.out.find(kPassword), std::string::npos) << "the password was printed:\n" << r.out;
+    EXPECT_EQ(r.err.find(kPassword), std::string::npos) << "the password was printed:\n" << r.err;
+    return r;
+  }
+  // Requests in nginx's log since the last call that match `prefix` ("GET /cache/cas/").
+  size_t Requests(const std::string& prefix) {
+    std::ifstream log(server_ / "access.log");
+    size_t n = 0, line_number = 0;
+    for (std::string line; std::getline(log, line); ++line_number) {
+      if (line_number >= log_seen_ && line.rfind(prefix, 0) == 0) ++n;
+    }
+    return n;
+  }
+  void ForgetRequests() {
+    std::ifstream log(server_ / "access.log");
+    log_seen_ = 0;
+    for (std::string line; std::getline(log, line);) ++log_seen_;
+  }
+
+  CliHarness h_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  int port_ = 0;
+  fs::path server_;
+  std::string url_, shown_;
+  size_t log_seen_ = 0;
+};
+
+TEST_F(RemoteCache, UploadsThenAnEmptyCacheIsAnsweredByManifestsAlone) {
+  CliResult first = Run("cache_a");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(Requests("PUT /cache/ac/"), 3u);
+  EXPECT_EQ(Requests("PUT /cache/cas/"), 3u);
+  ForgetRequests();
+  CliResult second = Run("cache_b");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "cached"}}));
+  EXPECT_EQ(Requests("GET /cache/ac/"), 3u);
+  EXPECT_EQ(Requests("GET /cache/cas/"), 0u) << "nothing reads the artifacts: none is downloaded";
+  EXPECT_EQ(Requests("PUT "), 0u);
+  for (const char* name : {"cache_a", "cache_b"}) {
+    for (const auto& e : fs::recursive_directory_iterator(h_.dir() / name)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      EXPECT_EQ(text.str().find(kPassword), std::string::npos) << e.path() << " holds the password";
+    }
+  }
+}
+
+TEST_F(RemoteCache, AChangedNodeDownloadsAndVerifiesItsInput) {
+  ASSERT_EQ(Run("cache_a").exit_code, 0);
+  ForgetRequests();
+  CliResult r = Run("cache_b", {"--set", "c.params.env={VARIANT: \"2\"}"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "ran"}}));
+  EXPECT_EQ(Requests("GET /cache/cas/"), 1u) << "only b's artifact, which c reads";
+  EXPECT_EQ(Requests("PUT /cache/ac/"), 1u) << "c's new entry is uploaded";
+}
+
+TEST_F(RemoteCache, ACorruptBlobIsCaughtRebuiltAndReplacedNeverServed) {
+  CliResult first = Run("cache_a");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  // Damage b's blob on the server, keeping its size.
+  std::string b_blob;
+  for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "cas")) {
+    std::ifstream in(e.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    // b.txt holds ALPHA once; c.txt (b's twice) ALPHA twice.
+    const std::string& t = text.str();
+    if (t.find("ALPHA") != std::string::npos && t.find("ALPHA\nALPHA") == std::string::npos) b_blob = e.path().filename();
+  }
+  ASSERT_FALSE(b_blob.empty());
+  const fs::path blob = server_ / "root" / "cache" / "cas" / b_blob;
+  std::string bytes;
+  {
+    std::ifstream in(blob, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    bytes = text.str();
+  }
+  bytes.replace(bytes.find("ALPHA"), 5, "OMEGA");
+  std::ofstream(blob, std::ios::binary | std::ios::trunc) << bytes;
+  const std::string damaged = Sha256Hex(bytes);
+
+  CliResult r = Run("cache_b", {"--set", "c.params.env={VARIANT: \"2\"}"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["b"], "ran") << r.err;
+  EXPECT_EQ(r.Statuses()["c"], "ran") << r.err;
+  EXPECT_NE(r.err.find("b: cache entry unusable: remote cache " + shown_ + ": blob of out.h5 (entry "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("has sha256 " + damaged), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the manifest says " + b_blob + "; not used"), std::string::npos) << r.err;
+  // c was built from the real b, and the server holds the right bytes again.
+  EXPECT_EQ(Sha256File(blob), b_blob);
+}
+
+TEST_F(RemoteCache, AServerThatIsDownGivesAWarningAndTheRunGoesOn) {
+  const std::string down = "http://127.0.0.1:" + std::to_string(FreePort()) + "/cache";
+  CliResult r = h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a", "--remote", down});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["c"], "ran");
+  EXPECT_NE(r.err.find("warning: remote cache " + down + ": "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("; going on with the local cache only"), std::string::npos) << r.err;
+}
+
+TEST_F(RemoteCache, WrongCredentialsAreAClearWarningAndShowNoPassword) {
+  const std::string wrong = "http://xstilts:wrong-" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port_) + "/cache";
+  CliResult r = h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a", "--remote", wrong});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["c"], "ran");
+  EXPECT_NE(r.err.find("warning: a: not uploaded: remote cache " + shown_ + ": upload refused: HTTP 401 (check the credentials"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find(kPassword), std::string::npos) << r.err;
+  EXPECT_EQ(Requests("PUT /cache/ac/"), 0u);
+}
+
+TEST_F(RemoteCache, ReadOnlyNeverUploads) {
+  CliResult r = Run("cache_a", {"--remote-read-only"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(Requests("PUT "), 0u);
+  EXPECT_EQ(Requests("HEAD "), 0u);
+}
+
+}  // namespace
+}  // namespace xstilts

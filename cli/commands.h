@@ -32,5 +32,7 @@ int GraphCommand(const PipelineOptions& options, const std::string& format);
 int NodesCommand(const std::string& type, bool markdown);
 int SchemaCommand();
 int ReportCommand(const ReportOptions& options);
+// A node's cached artifacts as plain files in `dir` (cli/export_command.cc).
+int ExportCommand(const PipelineOptions& options, const std::string& node, const std::string& dir);
 
 }  // namespace xstilts

@@ -14,6 +14,7 @@
 #include "base/closest_match.h"
 #include "base/messages.h"
 #include "base/version.h"
+#include "cli/command_line.h"
 #include "cli/commands.h"
 #include "eval/score_command.h"
 
@@ -27,14 +28,6 @@ void OnInterrupt(int) {
   (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
 }
 
-void AddPipelineOptions(CLI::App* command, xstilts::PipelineOptions& options) {
-  command->add_option("pipeline", options.pipeline, "pipeline YAML file")->required();
-  command->add_option("--cache", options.cache_dir, "cache directory (default: $XSTILTS_CACHE, else ~/.cache/xstilts)");
-  command->add_option("--set", options.set, "override: NODE.params.KEY=VALUE or vars.NAME=VALUE (repeatable)");
-  command->add_option("--remote", options.remote, "remote cache URL (default: $XSTILTS_REMOTE; docs/cache.md)");
-  command->add_flag("--remote-read-only", options.remote_read_only, "use the remote cache, never upload to it");
-  command->add_option("--remote-ca", options.remote_ca, "CA bundle to trust for the remote cache's TLS");
-}
 
 // Looks at the command word and --color before CLI11 parses: a word that names no command is a
 // typo of one (CLI11 alone says "A subcommand is required"), reported in the chosen colours.
@@ -80,7 +73,7 @@ int main(int argc, char** argv) {
 
   xstilts::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand("run", "run what is stale, reuse what is cached");
-  AddPipelineOptions(run_cmd, run);
+  xstilts::AddPipelineOptions(run_cmd, run);
   run_cmd->add_option("-j,--jobs", run.jobs, "nodes to run at once (default: one per core)");
   run_cmd->add_flag("--dry-run", run.dry_run, "plan and show what would run");
   run_cmd->add_flag("-k,--keep-going", run.keep_going, "after a failure, go on with independent nodes");
@@ -92,25 +85,27 @@ int main(int argc, char** argv) {
   xstilts::PipelineOptions status;
   bool status_json = false;
   CLI::App* status_cmd = app.add_subcommand("status", "show each node as cached or stale, with reasons");
-  AddPipelineOptions(status_cmd, status);
+  xstilts::AddPipelineOptions(status_cmd, status);
   status_cmd->add_flag("--json", status_json, "print JSON");
 
   xstilts::PipelineOptions explain;
   std::string explain_node;
   CLI::App* explain_cmd = app.add_subcommand("explain", "say what changed in a node's key since it was last built");
-  AddPipelineOptions(explain_cmd, explain);
+  xstilts::AddPipelineOptions(explain_cmd, explain);
   explain_cmd->add_option("node", explain_node, "node name")->required();
 
   xstilts::PipelineOptions graph;
   std::string format = "dot";
   CLI::App* graph_cmd = app.add_subcommand("graph", "print the pipeline's DAG");
-  AddPipelineOptions(graph_cmd, graph);
+  xstilts::AddPipelineOptions(graph_cmd, graph);
   graph_cmd->add_option("--format", format, "dot, mermaid or json")->check(CLI::IsMember({"dot", "mermaid", "json"}));
 
   xstilts::ReportOptions report;
   CLI::App* report_cmd = app.add_subcommand("report", "write the study's report (Markdown, CSV, HTML) from finished results");
-  AddPipelineOptions(report_cmd, report);
+  xstilts::AddPipelineOptions(report_cmd, report);
   report_cmd->add_option("--out", report.out, "output folder (default: report)");
+
+  const xstilts::ExportCommandLine export_command(app);
 
   std::string node_type;
   bool markdown = false;
@@ -127,6 +122,8 @@ int main(int argc, char** argv) {
   score_cmd->add_option("--predictions", score.predictions, "folder with <task>/test-<lang>.{tsv,json}")->required();
   score_cmd->add_option("--labels", score.labels, "folder with the gold files in the same layout")->required();
   score_cmd->add_flag("--json", score.json, "print one JSON object");
+
+  const xstilts::CacheCommandLine cache(app);
 
   if (!CommandWordIsKnown(argc, argv, app, color)) return 2;
   try {
@@ -147,5 +144,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
   if (app.got_subcommand(report_cmd)) return xstilts::ReportCommand(report);
   if (app.got_subcommand(score_cmd)) return xstilts::RunScore(score, std::cout, std::cerr);
+  if (cache.chosen()) return cache.Run(&g_cancel);
+  if (export_command.chosen()) return export_command.Run();
   return 2;
 }

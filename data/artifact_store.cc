@@ -1,13 +1,17 @@
 #include "data/artifact_store.h"
 
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdio>
-
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <fstream>
 #include <system_error>
+#include <vector>
 
 #include "base/sha256.h"
 
@@ -15,8 +19,37 @@ namespace fs = std::filesystem;
 
 namespace xstilts {
 
+namespace {
+
+constexpr const char* kSubdirs[] = {"entries", "locks", "tmp", "resume", "refs", "corrupt", "runs", "stat"};
+
+}  // namespace
+
+Status ArtifactStore::InitShared(const fs::path& root, const std::string& group) {
+  const ::group* entry = ::getgrnam(group.c_str());
+  if (entry == nullptr) return Status::Error(ErrorKind::kNotFound, "no Unix group named '" + group + "'");
+  std::error_code ec;
+  std::vector<fs::path> dirs = {root};
+  for (const char* sub : kSubdirs) dirs.push_back(root / sub);
+  for (const fs::path& dir : dirs) {
+    fs::create_directories(dir, ec);
+    if (ec || ::chown(dir.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0 || ::chmod(dir.c_str(), 02775) != 0) {
+      return Status::Error(ErrorKind::kIo, "cannot give " + dir.string() + " to group '" + group + "': " +
+                                               (ec ? ec.message() : std::strerror(errno)));
+    }
+  }
+  const fs::path marker = root / "shared.json";
+  std::ofstream(marker) << nlohmann::json{{"group", group}}.dump() << "\n";
+  if (::chown(marker.c_str(), static_cast<uid_t>(-1), entry->gr_gid) != 0 || ::chmod(marker.c_str(), 0664) != 0) {
+    return Status::Error(ErrorKind::kIo, "cannot write " + marker.string() + ": " + std::strerror(errno));
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<ArtifactStore>> ArtifactStore::Open(const fs::path& root, FileSystem& files) {
-  for (const char* sub : {"entries", "locks", "tmp", "resume", "refs", "corrupt", "runs", "stat"}) {
+  std::error_code ec;
+  if (fs::exists(root / "shared.json", ec)) ::umask(0002);  // keep the group's write access
+  for (const char* sub : kSubdirs) {
     Status s = files.CreateDirectories(root / sub);
     if (!s.ok()) return s.WithContext("cannot use cache directory " + root.string());
   }
@@ -31,7 +64,7 @@ Status ArtifactStore::RemoveAbandonedTempDirs() {
     std::string name = dir.path().filename().string();
     std::string key = name.substr(0, name.find('.'));
     // A build in progress holds its key's lock; a dead process's lock is gone with it.
-    std::optional<FileLock> lock = FileLock::TryAcquire(root_ / "locks" / (key + ".lock"));
+    std::optional<FileLock> lock = TryLockKey(key);
     if (lock) XSTILTS_RETURN_IF_ERROR(fs_.RemoveAll(dir.path()));
   }
   return Status::Ok();
@@ -87,6 +120,21 @@ Status ArtifactStore::Verify(const CacheEntry& entry) const {
     }
   }
   return Status::Ok();
+}
+
+std::optional<FileLock> ArtifactStore::TryLockKey(const std::string& key) const {
+  return FileLock::TryAcquire(root_ / "locks" / (key + ".lock"));
+}
+
+Result<FileLock> ArtifactStore::LockInUse(bool exclusive, const std::atomic<bool>* cancel,
+                                          const std::function<void()>& on_wait) const {
+  return FileLock::Acquire(root_ / "locks" / "in-use.lock", cancel, on_wait, !exclusive);
+}
+
+Status ArtifactStore::Remove(const std::string& key) const {
+  const fs::path doomed = root_ / "tmp" / (key + ".removed." + std::to_string(::getpid()));
+  XSTILTS_RETURN_IF_ERROR(fs_.Rename(EntryDir(key), doomed));
+  return fs_.RemoveAll(doomed);
 }
 
 fs::path ArtifactStore::CorruptDir(const std::string& key) const {

@@ -6,11 +6,13 @@
 //   entries/<k0k1>/<key>/meta.json   key components, producer, timings, costs, and the same file
 //                                    list; written last, so its presence marks a complete entry
 //   locks/<key>.lock                 flock: one process builds a key at a time
+//   locks/in-use.lock                flock: shared by runs, exclusive for `cache gc`
 //   tmp/<key>.<pid>.<n>/             a build in progress; published by rename(2)
 //   resume/<key>/                    checkpoints of an interrupted build of <key>
 //   refs/<pipeline id>.json          node name -> key it last had (for `status` and `explain`)
 //   corrupt/                         entries that failed verification, moved aside
 //   runs/<pipeline>/run.jsonl        run logs
+//   shared.json                      a cache shared by a Unix group (InitShared)
 //
 // Guarantees: an entry directory appears only by an atomic rename after its files and metadata were
 // fsync'ed, so a process killed at any moment (SIGKILL) leaves at most a tmp/ directory, which a
@@ -47,9 +49,15 @@ struct CacheEntry {
 
 class ArtifactStore {
  public:
-  // Opens the cache at `root`, creating it if needed, and removes abandoned temp directories.
+  // Opens the cache at `root`, creating it if needed, and removes abandoned temp directories. A
+  // cache made by InitShared (it holds shared.json) sets the process's umask to 002, so that what
+  // this process writes stays writable by the cache's group.
   static Result<std::unique_ptr<ArtifactStore>> Open(const std::filesystem::path& root,
                                                      FileSystem& fs = DefaultFileSystem());
+  // Makes `root` a cache for every user in `group`: its folders owned by the group, group-writable
+  // and setgid (new files and folders inherit the group), and shared.json, which makes Open keep
+  // it so. kNotFound for an unknown group.
+  static Status InitShared(const std::filesystem::path& root, const std::string& group);
 
   const std::filesystem::path& root() const { return root_; }
   std::filesystem::path EntryDir(const std::string& key) const;
@@ -68,6 +76,15 @@ class ArtifactStore {
 
   Result<FileLock> LockKey(const std::string& key, const std::atomic<bool>* cancel,
                            const std::function<void()>& on_wait = nullptr) const;
+  // The key's lock if nobody holds it, else nullopt.
+  std::optional<FileLock> TryLockKey(const std::string& key) const;
+  // locks/in-use.lock: every command that plans against the cache holds it shared while it runs;
+  // `cache gc` holds it exclusive, so it removes nothing that a run may still read.
+  Result<FileLock> LockInUse(bool exclusive, const std::atomic<bool>* cancel,
+                             const std::function<void()>& on_wait = nullptr) const;
+  // Removes an entry: renamed into tmp/ first (atomic: a reader sees the whole entry or none),
+  // then deleted.
+  Status Remove(const std::string& key) const;
   // A fresh temp directory for building `key`; the caller holds the key's lock.
   Result<std::filesystem::path> CreateTempDir(const std::string& key);
   // Publishes the *.h5 files in `tmp_dir` as the entry for `key` with `meta` (to which "files" is

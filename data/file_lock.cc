@@ -13,7 +13,7 @@ namespace xstilts {
 
 Result<FileLock> FileLock::Acquire(const std::filesystem::path& path, const std::atomic<bool>* cancel,
                                    const std::function<void()>& on_wait, bool shared) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);  // the umask decides (002 in a shared cache)
   if (fd < 0) {
     return Status::Error(ErrorKind::kIo, "cannot open lock file " + path.string() + ": " + std::strerror(errno));
   }
@@ -36,7 +36,7 @@ Result<FileLock> FileLock::Acquire(const std::filesystem::path& path, const std:
 }
 
 std::optional<FileLock> FileLock::TryAcquire(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);  // the umask decides (002 in a shared cache)
   if (fd < 0) return std::nullopt;
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);

@@ -20,7 +20,7 @@ Status Errno(const std::string& what, const std::filesystem::path& path) {
 class PosixFileSystem : public FileSystem {
  public:
   Status WriteFile(const std::filesystem::path& path, const std::string& data) override {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);  // the umask decides
     if (fd < 0) return Errno("cannot create", path);
     size_t done = 0;
     while (done < data.size()) {

@@ -181,7 +181,7 @@ TransferResult FetchToFile(const TransferOptions& options) {
   InitCurlOnce();
   Transfer t;
   t.options = &options;
-  t.fd = ::open(options.file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  t.fd = ::open(options.file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);  // the umask decides
   if (t.fd < 0) throw std::runtime_error("cannot open " + options.file.string() + ": " + std::strerror(errno));
   struct stat st;
   if (::fstat(t.fd, &st) != 0 || ::lseek(t.fd, st.st_size, SEEK_SET) < 0) {

@@ -1,7 +1,11 @@
 #include "engine/run_observer.h"
 
-#include <cmath>
+#include <pwd.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -48,11 +52,26 @@ JsonRunLog::JsonRunLog(const std::string& path) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   out_.open(path, std::ios::app);
   if (!out_) throw std::runtime_error("cannot open the run log " + path + " (" + std::strerror(errno) + ")");
+  // Several runs may append to one log (two users, two machines on a shared cache): each line
+  // says which run, user, host and process wrote it.
+  char host[256] = {0};
+  ::gethostname(host, sizeof(host) - 1);
+  const char* user = std::getenv("USER");
+  if (user == nullptr) {
+    const passwd* entry = ::getpwuid(::getuid());
+    user = entry != nullptr ? entry->pw_name : "?";
+  }
+  const auto started = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+  origin_ = {{"run", std::string(host) + "-" + std::to_string(::getpid()) + "-" + std::to_string(started.count())},
+             {"user", user},
+             {"host", host},
+             {"pid", ::getpid()}};
 }
 
 void JsonRunLog::Event(nlohmann::json event) {
   auto now = std::chrono::system_clock::now().time_since_epoch();
   event["time"] = std::chrono::duration<double>(now).count();
+  for (const auto& [name, value] : origin_.items()) event[name] = value;
   std::lock_guard<std::mutex> lock(mutex_);
   out_ << event.dump() << "\n";
   out_.flush();

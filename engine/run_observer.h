@@ -62,6 +62,7 @@ class JsonRunLog : public RunObserver {
  private:
   std::mutex mutex_;
   std::ofstream out_;
+  nlohmann::json origin_;  // run, user, host, pid: added to every line
   std::map<std::string, std::chrono::steady_clock::time_point> last_progress_;
 };
 

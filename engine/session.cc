@@ -92,6 +92,12 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
     return std::nullopt;
   }
   session.store = std::move(store.value());
+  Result<FileLock> in_use = session.store->LockInUse(false, nullptr, [] {
+    PrintNote("waiting for `xstilts cache gc` to finish with this cache");
+  });
+  // A cache this user cannot write has no lock file to take: reading goes on without it (a run
+  // that must write stops later, with exit code kExitEnvironment).
+  if (in_use.ok()) session.in_use.emplace(std::move(in_use.value()));
   session.pipeline_id = ArtifactStore::PipelineId(options.pipeline);
   session.hasher = std::make_unique<CachedFileHasher>(session.store->StatCacheDir());
   const char* env_remote = std::getenv("XSTILTS_REMOTE");

@@ -59,9 +59,12 @@ struct Session {
   std::string pipeline_id;
   std::unique_ptr<CachedFileHasher> hasher;
   std::unique_ptr<StoreIndex> index;
+  // Shared hold on the cache's in-use lock while the command runs: `cache gc` waits for it.
+  std::optional<FileLock> in_use;
 };
 
 // Loads everything; on failure prints the reason to stderr and returns the exit code in `exit_code`.
+// Waits while `xstilts cache gc` runs on the cache (saying so once).
 std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_code);
 
 // Plans the session's pipeline; on failure prints each problem as an `error:` line to stderr and

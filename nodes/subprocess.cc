@@ -34,8 +34,8 @@ SubprocessResult RunSubprocess(const SubprocessOptions& options) {
   std::vector<std::string> args = options.argv;
   for (std::string& s : args) argv.push_back(s.data());
   argv.push_back(nullptr);
-  int out_fd = ::open(options.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int err_fd = ::open(options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int out_fd = ::open(options.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  int err_fd = ::open(options.stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (out_fd < 0 || err_fd < 0) throw std::runtime_error("cannot create output files for the command");
   int error_pipe[2];
   if (::pipe2(error_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");

@@ -2,6 +2,8 @@
 // terminal.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <set>
 #include <string>
 
 #include "tests/integration/cli_harness.h"
@@ -18,7 +20,7 @@ TEST(CliMessages, AnUnknownCommandSuggestsTheClosest) {
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_EQ(typo.err,
             "error: unknown command 'rn'; did you mean 'run'?\n"
-            "  commands: run, status, explain, graph, report, nodes, schema, score (xstilts --help says more)\n");
+            "  commands: run, status, explain, graph, report, export, nodes, schema, score, cache (xstilts --help says more)\n");
   CliResult unknown = h.Run({"gc"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(unknown.err.rfind("error: unknown command 'gc'\n  commands: run, ", 0), 0u) << unknown.err;
@@ -86,6 +88,24 @@ TEST(CliMessages, ANodeHeldBackSaysWhatItWaitsFor) {
   const std::string line = r.err.substr(at, r.err.find('\n', at) - at);
   EXPECT_NE(line.find(" threads: 0 of "), std::string::npos) << line;
   EXPECT_NE(line.find(" free"), std::string::npos) << line;
+}
+
+// Runs may share a log (two users, two machines on one cache): every line says whose it is.
+TEST(CliMessages, EveryRunLogLineNamesItsRunUserHostAndPid) {
+  CliHarness h("run_log_origin");
+  h.Write("p.yaml", kTwins);
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream log(r.Json()["run_log"].get<std::string>());
+  size_t lines = 0;
+  std::set<std::string> runs;
+  for (std::string line; std::getline(log, line); ++lines) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    for (const char* field : {"run", "user", "host", "pid"}) EXPECT_TRUE(event.contains(field)) << line;
+    runs.insert(event["run"].get<std::string>());
+  }
+  EXPECT_GE(lines, 4u);
+  EXPECT_EQ(runs.size(), 1u);
 }
 
 TEST(CliMessages, ColourOnlyWhenAskedForOrOnATerminal) {

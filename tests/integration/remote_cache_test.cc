@@ -198,6 +198,22 @@ TEST_F(RemoteCache, WrongCredentialsAreAClearWarningAndShowNoPassword) {
   EXPECT_EQ(Requests("PUT /cache/ac/"), 0u);
 }
 
+TEST_F(RemoteCache, PushThenPullMoveAPipelinesEntries) {
+  ASSERT_EQ(h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a"}).exit_code, 0);  // no remote
+  CliResult push = h_.Run({"cache", "push", "p.yaml", "--cache", "cache_a", "--remote", url_});
+  ASSERT_EQ(push.exit_code, 0) << push.err;
+  EXPECT_NE(push.out.find("pushed 3 entries (3 files, "), std::string::npos) << push.out;
+  EXPECT_NE(push.out.find(") to " + shown_ + "; 0 not built yet\n"), std::string::npos) << push.out;
+  CliResult pull = h_.Run({"cache", "pull", "p.yaml", "--cache", "cache_b", "--remote", url_});
+  ASSERT_EQ(pull.exit_code, 0) << pull.err;
+  EXPECT_NE(pull.out.find("pulled 3 entries (3 files, "), std::string::npos) << pull.out;
+  for (const CliResult* r : {&push, &pull}) EXPECT_EQ((r->out + r->err).find(kPassword), std::string::npos);
+  CliResult local = h_.Run({"run", "p.yaml", "--json", "--cache", "cache_b"});  // no remote now
+  EXPECT_EQ(local.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "cached"}}));
+  CliResult verify = h_.Run({"cache", "verify", "--cache", "cache_b"});
+  EXPECT_EQ(verify.out, "3 entries checked, 0 corrupt\n");
+}
+
 TEST_F(RemoteCache, ReadOnlyNeverUploads) {
   CliResult r = Run("cache_a", {"--remote-read-only"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

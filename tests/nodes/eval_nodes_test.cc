@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,61 @@ std::map<std::string, double> MetricsOf(const fs::path& artifact, const std::str
 }
 
 const char kTinyModel[] = "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 130, seed: 1}\n";
+
+// After the run: evaluate's progress in the run log, `xstilts export` of the metrics and the model,
+// and `xstilts report` refusing a damaged result.
+void CheckProgressExportAndReport(const CliHarness& h, const CliResult& r, const fs::path& json_path, double average) {
+  // evaluate reports how far it is (a fraction, so the display shows a percentage and an ETA).
+  bool fraction_seen = false;
+  std::ifstream log(json_path.parent_path().parent_path() / "run.jsonl");
+  for (std::string line; std::getline(log, line);) {
+    const nlohmann::json event = nlohmann::json::parse(line);
+    if (event["event"] == "progress" && event["node"] == "eval") {
+      EXPECT_GE(event["fraction"].get<double>(), 0.0) << line;
+      EXPECT_LE(event["fraction"].get<double>(), 1.0) << line;
+      fraction_seen = true;
+    }
+  }
+  EXPECT_TRUE(fraction_seen);
+
+  // `xstilts export`: metrics as CSV, the model as a Hugging Face folder.
+  CliResult metrics = h.Run({"export", "p.yaml", "eval", "exported"});
+  ASSERT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_NE(metrics.out.find("metrics: exported/metrics (metrics)\n"), std::string::npos) << metrics.out;
+  const std::string csv = h.Read("exported/metrics/metrics.csv");
+  EXPECT_EQ(csv.rfind("language,accuracy\nde,", 0), 0u) << csv;
+  EXPECT_NE(csv.find("\navg," + fmt::format("{}", average) + "\n"), std::string::npos) << csv;
+  CliResult model = h.Run({"export", "p.yaml", "cls", "hf"});
+  ASSERT_EQ(model.exit_code, 0) << model.err;
+  EXPECT_EQ(model.out, "model: hf/model (model)\nlog: hf/log (metrics)\n");
+  EXPECT_TRUE(fs::exists(h.dir() / "hf" / "model" / "config.json"));
+  EXPECT_GT(fs::file_size(h.dir() / "hf" / "model" / "model.safetensors"), 10000u);
+  EXPECT_EQ(h.Read("hf/log/train.csv").rfind("step,loss,learning_rate,grad_norm\n1,", 0), 0u);
+  CliResult unknown = h.Run({"export", "p.yaml", "evl", "x"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err, "error: no node named 'evl'; did you mean 'eval'?\n");
+
+  // `xstilts report` checks a result's files before reading them: with bytes flipped in the
+  // metrics (the size kept, so that only the checksum can tell), the result is left out.
+  CliResult report = h.Run({"report", "p.yaml", "--out", "report"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  {
+    std::fstream f(h.ArtifactOf(r, "eval", "metrics"), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(-8, std::ios::end);
+    f.write("XXXXXXXX", 8);
+  }
+  CliResult damaged = h.Run({"report", "p.yaml", "--out", "damaged"});
+  EXPECT_EQ(damaged.exit_code, 1) << damaged.err;
+  EXPECT_NE(damaged.err.find("warning: eval: cached result is damaged, left out of the report (`xstilts run` "
+                             "rebuilds it): "),
+            std::string::npos)
+      << damaged.err;
+  EXPECT_NE(damaged.err.find("checksum mismatch"), std::string::npos) << damaged.err;
+  EXPECT_NE(damaged.err.find("has no finished results yet (the cached ones are damaged): run it first"),
+            std::string::npos)
+      << damaged.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "damaged"));
+}
 
 TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   XSTILTS_SHARED_DATA_OR_SKIP(en, "xnli/xtreme/dev-en.tsv");
@@ -96,39 +152,7 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   EXPECT_DOUBLE_EQ(json["metrics"]["de"]["accuracy"].get<double>(), accuracy.at("de"));
   EXPECT_DOUBLE_EQ(json["avg"]["accuracy"].get<double>(), accuracy.at("avg"));
 
-  // evaluate reports how far it is (a fraction, so the display shows a percentage and an ETA).
-  bool fraction_seen = false;
-  std::ifstream log(json_path.parent_path().parent_path() / "run.jsonl");
-  for (std::string line; std::getline(log, line);) {
-    const nlohmann::json event = nlohmann::json::parse(line);
-    if (event["event"] == "progress" && event["node"] == "eval") {
-      EXPECT_GE(event["fraction"].get<double>(), 0.0) << line;
-      EXPECT_LE(event["fraction"].get<double>(), 1.0) << line;
-      fraction_seen = true;
-    }
-  }
-  EXPECT_TRUE(fraction_seen);
-
-  // `xstilts report` checks a result's files before reading them: with bytes flipped in the
-  // metrics (the size kept, so that only the checksum can tell), the result is left out.
-  CliResult report = h.Run({"report", "p.yaml", "--out", "report"});
-  ASSERT_EQ(report.exit_code, 0) << report.err;
-  {
-    std::fstream f(h.ArtifactOf(r, "eval", "metrics"), std::ios::in | std::ios::out | std::ios::binary);
-    f.seekp(-8, std::ios::end);
-    f.write("XXXXXXXX", 8);
-  }
-  CliResult damaged = h.Run({"report", "p.yaml", "--out", "damaged"});
-  EXPECT_EQ(damaged.exit_code, 1) << damaged.err;
-  EXPECT_NE(damaged.err.find("warning: eval: cached result is damaged, left out of the report (`xstilts run` "
-                             "rebuilds it): "),
-            std::string::npos)
-      << damaged.err;
-  EXPECT_NE(damaged.err.find("checksum mismatch"), std::string::npos) << damaged.err;
-  EXPECT_NE(damaged.err.find("has no finished results yet (the cached ones are damaged): run it first"),
-            std::string::npos)
-      << damaged.err;
-  EXPECT_FALSE(fs::exists(h.dir() / "damaged"));
+  CheckProgressExportAndReport(h, r, json_path, accuracy.at("avg"));
 }
 
 // `vocab`: small corpora cannot fill a large vocabulary, Chinese needs one.

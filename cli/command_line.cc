@@ -1,0 +1,66 @@
+#include "cli/command_line.h"
+
+#include "cli/commands.h"
+
+namespace xstilts {
+
+void AddPipelineOptions(CLI::App* command, PipelineOptions& options) {
+  command->add_option("pipeline", options.pipeline, "pipeline YAML file")->required();
+  command->add_option("--cache", options.cache_dir, "cache directory (default: $XSTILTS_CACHE, else ~/.cache/xstilts)");
+  command->add_option("--set", options.set, "override: NODE.params.KEY=VALUE or vars.NAME=VALUE (repeatable)");
+  command->add_option("--remote", options.remote, "remote cache URL (default: $XSTILTS_REMOTE; docs/cache.md)");
+  command->add_flag("--remote-read-only", options.remote_read_only, "use the remote cache, never upload to it");
+  command->add_option("--remote-ca", options.remote_ca, "CA bundle to trust for the remote cache's TLS");
+}
+
+CacheCommandLine::CacheCommandLine(CLI::App& app) {
+  cache_ = app.add_subcommand("cache", "look after a cache: ls, du, verify, gc, push, pull, init");
+  cache_->require_subcommand(1);
+  const auto add_cache_dir = [&](CLI::App* command) {
+    command->add_option("--cache", options_.cache_dir, "cache directory (default: $XSTILTS_CACHE, else ~/.cache/xstilts)");
+  };
+  ls_ = cache_->add_subcommand("ls", "list the entries: node, type, size, when built and last used");
+  add_cache_dir(ls_);
+  ls_->add_option("--pipeline", options_.pipelines, "only the entries built from this pipeline file");
+  du_ = cache_->add_subcommand("du", "the cache's size by node type and by pipeline");
+  add_cache_dir(du_);
+  verify_ = cache_->add_subcommand("verify", "check every entry's files against their SHA-256 (exit 1 if one is corrupt)");
+  add_cache_dir(verify_);
+  verify_->add_flag("--repair", options_.repair, "move corrupt entries to corrupt/, to be rebuilt");
+  gc_ = cache_->add_subcommand("gc", "remove entries that the kept pipelines do not reach, oldest use first");
+  add_cache_dir(gc_);
+  gc_->add_option("--keep", options_.pipelines, "keep every entry of this pipeline's current keys (repeatable)");
+  gc_->add_option("--set", options_.set, "overrides for the kept pipelines, as for run");
+  gc_->add_option("--max-size", options_.max_size, "stop once the cache is this small (500M, 20G)");
+  gc_->add_option("--older-than", options_.older_than, "only remove entries unused for this long (12h, 30d, 2w)");
+  gc_->add_flag("--dry-run", options_.dry_run, "say what would be removed, remove nothing");
+  push_ = cache_->add_subcommand("push", "upload the pipeline's built entries to the remote cache");
+  AddPipelineOptions(push_, transfer_);
+  pull_ = cache_->add_subcommand("pull", "download the pipeline's entries that the remote cache has");
+  AddPipelineOptions(pull_, transfer_);
+  init_ = cache_->add_subcommand("init", "make a folder a cache that every user of a Unix group can write");
+  init_->add_option("dir", options_.cache_dir, "the cache folder")->required();
+  init_->add_option("--group", options_.group, "the Unix group")->required();
+}
+
+int CacheCommandLine::Run(const std::atomic<bool>* cancel) const {
+  if (ls_->parsed()) return CacheLsCommand(options_);
+  if (du_->parsed()) return CacheDuCommand(options_);
+  if (verify_->parsed()) return CacheVerifyCommand(options_);
+  if (gc_->parsed()) return CacheGcCommand(options_, cancel);
+  if (push_->parsed()) return CacheTransferCommand(transfer_, true);
+  if (pull_->parsed()) return CacheTransferCommand(transfer_, false);
+  if (init_->parsed()) return CacheInitCommand(options_);
+  return 2;
+}
+
+ExportCommandLine::ExportCommandLine(CLI::App& app) {
+  command_ = app.add_subcommand("export", "write a node's cached artifacts as plain files (files, CSV, a HF model)");
+  AddPipelineOptions(command_, options_);
+  command_->add_option("node", node_, "node name")->required();
+  command_->add_option("dir", dir_, "output folder")->required();
+}
+
+int ExportCommandLine::Run() const { return ExportCommand(options_, node_, dir_); }
+
+}  // namespace xstilts

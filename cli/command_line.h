@@ -1,0 +1,44 @@
+// Pieces of the command line shared by main(): the options every pipeline command takes, and the
+// `xstilts cache` command with its subcommands.
+#pragma once
+
+#include <atomic>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/cache_commands.h"
+#include "engine/session.h"
+
+namespace xstilts {
+
+// The pipeline file, --cache, --set and the remote cache options.
+void AddPipelineOptions(CLI::App* command, PipelineOptions& options);
+
+// `xstilts cache ls | du | verify | gc | push | pull | init`.
+class CacheCommandLine {
+ public:
+  explicit CacheCommandLine(CLI::App& app);  // adds `cache` and its subcommands to `app`
+  bool chosen() const { return cache_->parsed(); }
+  int Run(const std::atomic<bool>* cancel) const;
+
+ private:
+  CLI::App* cache_;
+  CLI::App *ls_, *du_, *verify_, *gc_, *push_, *pull_, *init_;
+  CacheOptions options_;
+  PipelineOptions transfer_;
+};
+
+// `xstilts export P NODE DIR`.
+class ExportCommandLine {
+ public:
+  explicit ExportCommandLine(CLI::App& app);
+  bool chosen() const { return command_->parsed(); }
+  int Run() const;
+
+ private:
+  CLI::App* command_;
+  PipelineOptions options_;
+  std::string node_, dir_;
+};
+
+}  // namespace xstilts

@@ -2,11 +2,16 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace xstilts {
@@ -28,6 +33,60 @@ std::string Sha256Digest::HexFinal() {
     hex += kHex[out[i] & 15];
   }
   return hex;
+}
+
+struct BackgroundSha256::State {
+  size_t max_queued;
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::deque<std::string> queue;
+  size_t queued = 0;
+  bool done = false;
+  Sha256Digest digest;
+  std::thread worker;
+};
+
+BackgroundSha256::BackgroundSha256(size_t max_queued_bytes) : state_(std::make_unique<State>()) {
+  State& s = *state_;
+  s.max_queued = std::max<size_t>(max_queued_bytes, 1);
+  s.worker = std::thread([&s] {
+    std::unique_lock<std::mutex> lock(s.mutex);
+    for (;;) {
+      s.changed.wait(lock, [&s] { return !s.queue.empty() || s.done; });
+      if (s.queue.empty()) return;
+      std::string chunk = std::move(s.queue.front());
+      s.queue.pop_front();
+      lock.unlock();
+      s.digest.Update(chunk.data(), chunk.size());
+      lock.lock();
+      s.queued -= chunk.size();
+      s.changed.notify_all();
+    }
+  });
+}
+
+BackgroundSha256::~BackgroundSha256() {
+  if (state_->worker.joinable()) (void)HexFinal();
+}
+
+void BackgroundSha256::Update(const void* data, size_t size) {
+  State& s = *state_;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  s.changed.wait(lock, [&s] { return s.queued < s.max_queued; });
+  s.queue.emplace_back(static_cast<const char*>(data), size);
+  s.queued += size;
+  s.changed.notify_all();
+}
+
+std::string BackgroundSha256::HexFinal() {
+  State& s = *state_;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.done = true;
+  }
+  s.changed.notify_all();
+  if (s.worker.joinable()) s.worker.join();
+  return s.digest.HexFinal();
 }
 
 std::string Sha256Hex(const std::string& data) {

@@ -46,8 +46,10 @@ Status ArtifactStore::InitShared(const fs::path& root, const std::string& group)
   return Status::Ok();
 }
 
-Result<std::unique_ptr<ArtifactStore>> ArtifactStore::Open(const fs::path& root, FileSystem& files) {
+Result<std::unique_ptr<ArtifactStore>> ArtifactStore::Open(const fs::path& given_root, FileSystem& files) {
+  // Absolute: its paths go to node bodies and subprocesses, which may run in another folder.
   std::error_code ec;
+  const fs::path root = fs::absolute(given_root, ec).lexically_normal();
   if (fs::exists(root / "shared.json", ec)) ::umask(0002);  // keep the group's write access
   for (const char* sub : kSubdirs) {
     Status s = files.CreateDirectories(root / sub);
@@ -178,7 +180,7 @@ Status FilesDiffer(const nlohmann::json& expected, const nlohmann::json& found) 
 }  // namespace
 
 Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, nlohmann::json meta,
-                              const nlohmann::json* expected_files) {
+                              const nlohmann::json* expected_files, bool hashed) {
   auto fail = [&](const Status& s) {
     (void)fs_.RemoveAll(tmp_dir);
     return s.WithContext("cannot publish cache entry " + key.substr(0, 12));
@@ -191,7 +193,9 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
     if (!synced.ok()) return fail(synced);
     std::string name = file.path().filename().string();
     try {
-      files[name] = {{"size", fs::file_size(file.path())}, {"sha256", Sha256File(file.path())}};
+      const bool known = hashed && expected_files != nullptr && expected_files->contains(name);
+      files[name] = {{"size", fs::file_size(file.path())},
+                     {"sha256", known ? (*expected_files)[name]["sha256"].get<std::string>() : Sha256File(file.path())}};
     } catch (const std::exception& e) {
       return fail(Status::Error(ErrorKind::kIo, e.what()));
     }

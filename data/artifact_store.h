@@ -49,9 +49,9 @@ struct CacheEntry {
 
 class ArtifactStore {
  public:
-  // Opens the cache at `root`, creating it if needed, and removes abandoned temp directories. A
-  // cache made by InitShared (it holds shared.json) sets the process's umask to 002, so that what
-  // this process writes stays writable by the cache's group.
+  // Opens the cache at `root` (made absolute), creating it if needed, and removes abandoned temp
+  // directories. A cache made by InitShared (it holds shared.json) sets the process's umask to
+  // 002, so that what this process writes stays writable by the cache's group.
   static Result<std::unique_ptr<ArtifactStore>> Open(const std::filesystem::path& root,
                                                      FileSystem& fs = DefaultFileSystem());
   // Makes `root` a cache for every user in `group`: its folders owned by the group, group-writable
@@ -91,9 +91,11 @@ class ArtifactStore {
   // added), replacing an existing entry; one that was incomplete (truncated) goes to corrupt/.
   // With `expected_files` (a "files" object: name -> size, sha256, as a remote manifest holds),
   // the files must be exactly those, with that content: else kCorrupt naming the file and both
-  // hashes. On failure nothing is published and tmp_dir is removed.
+  // hashes. `hashed`: the caller already hashed the files and compared them with
+  // `expected_files` (a verified download), so only their names and sizes are checked here.
+  // On failure nothing is published and tmp_dir is removed.
   Status Publish(const std::filesystem::path& tmp_dir, const std::string& key, nlohmann::json meta,
-                 const nlohmann::json* expected_files = nullptr);
+                 const nlohmann::json* expected_files = nullptr, bool hashed = false);
   std::filesystem::path ResumeDir(const std::string& key) const;
 
   // Last keys per node of one pipeline (identified by PipelineId()).

@@ -139,6 +139,7 @@ size_t OnBody(char* data, size_t size, size_t count, void* user) {
     }
     written += static_cast<size_t>(w);
   }
+  if (t->options->on_body) t->options->on_body(data, n, t->size);
   t->size += static_cast<int64_t>(n);
   t->result.bytes_received += static_cast<int64_t>(n);
   return n;
@@ -206,6 +207,7 @@ TransferResult FetchToFile(const TransferOptions& options) {
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error);
   curl_slist* headers = nullptr;
   ApplyAuth(curl, options.auth, headers);
+  curl_easy_setopt(curl, CURLOPT_BUFFERSIZE, 512L * 1024);  // fewer, larger writes (curl's default: 16 KiB)
   // CURLOPT_RANGE rather than RESUME_FROM: with RESUME_FROM curl itself fails on a 200 reply,
   // while a server that ignores Range is simply a restart for us.
   if (t.requested_from > 0) {

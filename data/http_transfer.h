@@ -41,6 +41,9 @@ struct TransferOptions {
   std::function<bool()> cancelled;
   // Bytes of the whole file present so far and its total size (-1 while unknown).
   std::function<void(int64_t done, int64_t total)> progress;
+  // Called with each piece of the body as it is written, and the file offset it is written at:
+  // lets the caller hash the bytes on the way instead of reading the file again.
+  std::function<void(const char* data, size_t size, int64_t offset)> on_body;
 };
 
 enum class TransferOutcome {

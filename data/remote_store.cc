@@ -91,12 +91,25 @@ Result<std::optional<nlohmann::json>> RemoteStore::FindManifest(const std::strin
   return std::optional<nlohmann::json>(std::move(manifest.value()));
 }
 
-Status RemoteStore::FetchBlob(const std::string& sha256, const fs::path& file) {
+Result<std::string> RemoteStore::FetchBlob(const std::string& sha256, const fs::path& file) {
   TransferOptions transfer;
   transfer.url = Url("cas/" + sha256);
   transfer.file = file;
   transfer.auth = options_.auth;
   transfer.stall_timeout_seconds = 60;
+  // The bytes are hashed as they arrive; a resumed or restarted transfer (the bytes not one run
+  // from offset 0) falls back to hashing the file.
+  BackgroundSha256 digest;  // hashes while curl receives: the two overlap on two cores
+  int64_t hashed = 0;
+  bool streamed = true;
+  transfer.on_body = [&](const char* data, size_t size, int64_t offset) {
+    if (!streamed || offset != hashed) {
+      streamed = false;
+      return;
+    }
+    digest.Update(data, size);
+    hashed += static_cast<int64_t>(size);
+  };
   TransferResult result;
   // A dropped connection leaves the bytes received in `file`; the next attempt asks for the rest.
   for (int attempt = 0;; ++attempt) {
@@ -110,7 +123,12 @@ Status RemoteStore::FetchBlob(const std::string& sha256, const fs::path& file) {
                                              ": " + result.error);
   }
   ++counts_.blobs_downloaded;
-  return Status::Ok();
+  if (streamed && hashed == static_cast<int64_t>(fs::file_size(file))) return digest.HexFinal();
+  try {
+    return Sha256File(file);
+  } catch (const std::exception& e) {
+    return Status::Error(ErrorKind::kIo, e.what());
+  }
 }
 
 Status RemoteStore::Fetch(const std::string& key, const nlohmann::json& manifest, ArtifactStore& store) {
@@ -123,15 +141,9 @@ Status RemoteStore::Fetch(const std::string& key, const nlohmann::json& manifest
   for (const auto& [name, info] : manifest["files"].items()) {
     const std::string sha256 = info["sha256"].get<std::string>();
     const fs::path file = *tmp / name;
-    Status fetched = FetchBlob(sha256, file);
-    std::string got;
-    if (fetched.ok()) {
-      try {
-        got = Sha256File(file);
-      } catch (const std::exception& e) {
-        fetched = Status::Error(ErrorKind::kIo, e.what());
-      }
-    }
+    Result<std::string> hashed = FetchBlob(sha256, file);
+    Status fetched = hashed.status();
+    const std::string got = hashed.ok() ? hashed.value() : "";
     if (fetched.ok() && got != sha256) {
       {
         std::lock_guard<std::mutex> guard(mutex_);
@@ -149,7 +161,7 @@ Status RemoteStore::Fetch(const std::string& key, const nlohmann::json& manifest
   nlohmann::json meta = manifest;
   const nlohmann::json files = meta["files"];
   meta.erase("files");
-  return store.Publish(*tmp, key, meta, &files);
+  return store.Publish(*tmp, key, meta, &files, /*hashed=*/true);
 }
 
 Status RemoteStore::PutBlob(const std::string& sha256, const fs::path& file) {

@@ -7,7 +7,8 @@
 //
 // Nothing from the remote is trusted. A manifest is checked before use (ParseManifest). Files are
 // downloaded into a temp directory of the local store, resumed with Range after a dropped
-// connection, and published there only when each hashes to what the manifest says; else Fetch
+// connection, hashed on the way, and published there only when each hashes to what the manifest
+// says; else Fetch
 // fails naming both hashes, nothing is published, and the blob is remembered as bad so that a
 // later Upload replaces it. Transient failures (no reply, 408, 429, 5xx) are retried with
 // exponential backoff; once a request gets no reply at all, later ones fail at once, so a server
@@ -69,7 +70,8 @@ class RemoteStore {
   std::string Url(const std::string& path) const;
   // One request with retries; the final reply.
   Reply Send(RequestOptions request);
-  Status FetchBlob(const std::string& sha256, const std::filesystem::path& file);
+  // Downloads one blob into `file`; the SHA-256 of what arrived.
+  Result<std::string> FetchBlob(const std::string& sha256, const std::filesystem::path& file);
   Status PutBlob(const std::string& sha256, const std::filesystem::path& file);
 
   Options options_;

@@ -47,7 +47,12 @@ bool CommandWordIsKnown(int argc, char** argv, CLI::App& app, std::string& color
   std::vector<std::string> names;
   for (const CLI::App* command : app.get_subcommands({})) names.push_back(command->get_name());
   if (std::find(names.begin(), names.end(), command_word) != names.end()) return true;
-  const std::string match = xstilts::ClosestMatch(command_word, names);
+  std::string match = xstilts::ClosestMatch(command_word, names);
+  for (const CLI::App* command : app.get_subcommands({})) {  // `gc` is `cache gc`
+    for (const CLI::App* sub : command->get_subcommands({})) {
+      if (sub->get_name() == command_word) match = command->get_name() + " " + sub->get_name();
+    }
+  }
   std::string known;
   for (const std::string& name : names) known += (known.empty() ? "" : ", ") + name;
   xstilts::PrintError("unknown command '" + std::string(command_word) + "'" +

@@ -45,10 +45,19 @@ int ReportCommand(const ReportOptions& options) {
       missing += (missing.empty() ? "" : ", ") + pipeline.nodes[i].name;
       continue;
     }
-    // The report reads these entries' files: check them against their checksums first, so that a
-    // damaged result is left out rather than reported (the cache is not changed: report may run
-    // on a cache it cannot write; the next run moves the entry aside and rebuilds it).
-    std::optional<CacheEntry> entry = session->store->Lookup(plan->nodes[i].key);
+    // The report reads these entries' files: one only the remote has is downloaded (verified on
+    // the way); a local one is checked against its checksums first, so that a damaged result is
+    // left out rather than reported (the cache is not changed: report may run on a cache it
+    // cannot write; the next run moves the entry aside and rebuilds it).
+    const std::string& key = plan->nodes[i].key;
+    if (!session->store->IsComplete(key)) {
+      Status fetched = session->index->Verify(key);
+      if (!fetched.ok()) {
+        PrintWarning(pipeline.nodes[i].name + ": left out of the report: " + fetched.message());
+        continue;
+      }
+    }
+    std::optional<CacheEntry> entry = session->store->Lookup(key);
     Status verified = entry ? session->store->Verify(*entry) : Status::Error(ErrorKind::kNotFound, "the entry is gone");
     if (!verified.ok()) {
       PrintWarning(pipeline.nodes[i].name + ": cached result is damaged, left out of the report (`xstilts run` rebuilds it): " +
@@ -66,7 +75,8 @@ int ReportCommand(const ReportOptions& options) {
   }
   if (!missing.empty()) PrintNote("not run yet, left out of the report: " + missing);
   StudyInput input;
-  input.lineage = BuildLineage(pipeline, *plan, *session->store, done, {});
+  input.lineage = BuildLineage(pipeline, *plan, *session->store, done, {},
+                               [&](const std::string& key) { return session->index->RemoteManifest(key); });
   for (size_t i : done) input.results.push_back(pipeline.nodes[i].name);
   try {
     const Study study = BuildStudy(input, study_options);

@@ -27,10 +27,10 @@ class RunnerContext : public NodeContext {
   RunnerContext(const ResolvedPipeline& pipeline, const ResolvedNode& node, const fs::path& out_dir,
                 const fs::path& scratch, const fs::path& resume, int threads, const std::atomic<bool>* cancel,
                 RunObserver& observer, ArtifactStore& store, const Plan& plan,
-                std::function<std::set<std::string>()> built_now)
+                std::function<std::set<std::string>()> built_now, RemoteStore* remote)
       : pipeline_(pipeline), node_(node), out_dir_(out_dir), scratch_(scratch), resume_(resume),
         threads_(threads), cancel_(cancel), observer_(observer), store_(store), plan_(plan),
-        built_now_(std::move(built_now)) {}
+        built_now_(std::move(built_now)), remote_(remote) {}
 
   const std::string& node_name() const override { return node_.name; }
   const nlohmann::json& params() const override { return node_.params; }
@@ -75,7 +75,13 @@ class RunnerContext : public NodeContext {
   NodeCost& cost() override { return cost_; }
   std::vector<LineageNode> lineage() const override {
     if (!node_.type->reads_lineage) return {};
-    return BuildLineage(pipeline_, plan_, store_, node_.deps, built_now_());
+    // Upstream entries only a remote cache has: their manifests hold the same metadata.
+    return BuildLineage(pipeline_, plan_, store_, node_.deps, built_now_(),
+                        [this](const std::string& key) -> std::optional<nlohmann::json> {
+                          if (remote_ == nullptr) return std::nullopt;
+                          Result<std::optional<nlohmann::json>> manifest = remote_->FindManifest(key);
+                          return manifest.ok() ? manifest.value() : std::nullopt;
+                        });
   }
 
  private:
@@ -88,6 +94,7 @@ class RunnerContext : public NodeContext {
   ArtifactStore& store_;
   const Plan& plan_;
   std::function<std::set<std::string>()> built_now_;
+  RemoteStore* remote_;
   NodeCost cost_;
 };
 
@@ -230,7 +237,8 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
                           std::set<std::string> names;
                           for (const auto& entry : records_) names.insert(entry.first);
                           return names;
-                        });
+                        },
+                        remote_);
   auto wall_start = std::chrono::system_clock::now();
   auto steady_start = std::chrono::steady_clock::now();
   double cpu_start = CpuSeconds();

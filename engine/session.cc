@@ -53,8 +53,9 @@ Status StoreIndex::Verify(const std::string& key) {
 
 std::optional<nlohmann::json> StoreIndex::Components(const std::string& key) {
   std::optional<CacheEntry> entry = store_.Lookup(key);
-  if (!entry || !entry->meta.contains("components")) return std::nullopt;
-  return entry->meta["components"];
+  std::optional<nlohmann::json> meta = entry ? std::optional<nlohmann::json>(entry->meta) : RemoteManifest(key);
+  if (!meta || !meta->contains("components")) return std::nullopt;
+  return (*meta)["components"];
 }
 
 std::optional<std::string> StoreIndex::LastKey(const std::string& node) {

@@ -40,10 +40,11 @@ class StoreIndex : public ArtifactIndex {
   std::optional<nlohmann::json> Components(const std::string& key) override;
   std::optional<std::string> LastKey(const std::string& node) override;
   std::map<std::string, std::string>& refs() { return refs_; }
+  // The remote's manifest of `key` (the entry's metadata), asked once; nullopt when there is no
+  // remote, it lacks the entry, or it cannot be reached.
+  std::optional<nlohmann::json> RemoteManifest(const std::string& key);
 
  private:
-  // The remote's manifest of `key`, asked once; nullopt when the remote lacks it or is gone.
-  std::optional<nlohmann::json> RemoteManifest(const std::string& key);
 
   ArtifactStore& store_;
   std::map<std::string, std::string> refs_;

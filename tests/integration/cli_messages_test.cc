@@ -21,9 +21,12 @@ TEST(CliMessages, AnUnknownCommandSuggestsTheClosest) {
   EXPECT_EQ(typo.err,
             "error: unknown command 'rn'; did you mean 'run'?\n"
             "  commands: run, status, explain, graph, report, export, nodes, schema, score, cache (xstilts --help says more)\n");
-  CliResult unknown = h.Run({"gc"});
+  CliResult nested = h.Run({"gc"});
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_EQ(nested.err.rfind("error: unknown command 'gc'; did you mean 'cache gc'?\n  commands: run, ", 0), 0u) << nested.err;
+  CliResult unknown = h.Run({"frobnicate"});
   EXPECT_EQ(unknown.exit_code, 2);
-  EXPECT_EQ(unknown.err.rfind("error: unknown command 'gc'\n  commands: run, ", 0), 0u) << unknown.err;
+  EXPECT_EQ(unknown.err.rfind("error: unknown command 'frobnicate'\n  commands: run, ", 0), 0u) << unknown.err;
 }
 
 const char kTwins[] = R"(nodes:

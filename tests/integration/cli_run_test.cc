@@ -327,5 +327,16 @@ TEST(CliDocs, NodeReferenceInDocsIsCurrent) {
   EXPECT_EQ(schema["properties"]["nodes"]["additionalProperties"]["oneOf"].size(), types);
 }
 
+// A relative --cache with the pipeline in another folder: the paths a node gets (here
+// $XSTILTS_OUT, used from the pipeline's folder) still lead into the cache.
+TEST(CliRun, ARelativeCacheWorksFromAnyFolder) {
+  CliHarness h("relative_cache");
+  h.Write("pipelines/p.yaml", kChain);
+  CliResult r = h.Run({"run", "pipelines/p.yaml", "--json", "--cache", "relative/cache"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses()["d"], "ran");
+  EXPECT_TRUE(fs::exists(h.dir() / "relative" / "cache" / "entries"));
+}
+
 }  // namespace
 }  // namespace xstilts

@@ -3,10 +3,6 @@
 // downloaded and verified, a corrupt blob caught and replaced, a server that is down or refuses,
 // and credentials that never show.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -15,7 +11,9 @@
 #include <string>
 
 #include "base/sha256.h"
+#include "data/remote_store.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/nginx_server.h"
 
 namespace xstilts {
 namespace {
@@ -23,25 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
+using testing::NginxServer;
 
 const char kPassword[] = "s3cret-pw";
-
-int FreePort() {
-  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof(address);
-  if (::bind(s, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
-      ::getsockname(s, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    ::close(s);
-    return 0;
-  }
-  ::close(s);
-  return ntohs(address.sin_port);
-}
-
-std::string Script() { return (fs::path(XSTILTS_SOURCE_DIR) / "scripts" / "nginx-webdav.sh").string(); }
 
 // a -> b -> c, each writing one file that depends on its input.
 const char kChain[] = R"(nodes:
@@ -63,18 +45,14 @@ const char kChain[] = R"(nodes:
 class RemoteCache : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = FreePort();
+    if (!nginx_.installed()) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
+    ASSERT_TRUE(nginx_.running()) << h_.Read("server.err");
     server_ = h_.dir() / "server";
-    const std::string start = Script() + " start '" + server_.string() + "' " + std::to_string(port_) +
-                              " 'xstilts:" + kPassword + "' 2> '" + (h_.dir() / "nginx.err").string() + "'";
-    const int rc = std::system(start.c_str());
-    if (WEXITSTATUS(rc) == 77) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
-    ASSERT_EQ(rc, 0) << h_.Read("nginx.err");
-    url_ = "http://xstilts:" + std::string(kPassword) + "@127.0.0.1:" + std::to_string(port_) + "/cache";
-    shown_ = "http://127.0.0.1:" + std::to_string(port_) + "/cache";
+    url_ = nginx_.url();
+    shown_ = nginx_.shown_url();
+    port_ = std::stoi(shown_.substr(shown_.rfind(':') + 1));
     h_.Write("p.yaml", kChain);
   }
-  void TearDown() override { std::system((Script() + " stop '" + server_.string() + "'").c_str()); }
 
   CliResult Run(const std::string& cache, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"run", "p.yaml", "--json", "--cache", cache, "--remote", url_};
@@ -100,6 +78,7 @@ class RemoteCache : public ::testing::Test {
   }
 
   CliHarness h_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
+  NginxServer nginx_{h_.dir() / "server", "xstilts", kPassword};
   int port_ = 0;
   fs::path server_;
   std::string url_, shown_;
@@ -178,7 +157,7 @@ TEST_F(RemoteCache, ACorruptBlobIsCaughtRebuiltAndReplacedNeverServed) {
 }
 
 TEST_F(RemoteCache, AServerThatIsDownGivesAWarningAndTheRunGoesOn) {
-  const std::string down = "http://127.0.0.1:" + std::to_string(FreePort()) + "/cache";
+  const std::string down = "http://127.0.0.1:" + std::to_string(NginxServer::FreePort()) + "/cache";
   CliResult r = h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a", "--remote", down});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.Statuses()["c"], "ran");
@@ -212,6 +191,34 @@ TEST_F(RemoteCache, PushThenPullMoveAPipelinesEntries) {
   EXPECT_EQ(local.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "cached"}}));
   CliResult verify = h_.Run({"cache", "verify", "--cache", "cache_b"});
   EXPECT_EQ(verify.out, "3 entries checked, 0 corrupt\n");
+}
+
+// Two machines upload the same entries at once: artifacts are byte-reproducible, so both send the
+// same blobs and manifests, and the server ends with one valid copy of each.
+TEST_F(RemoteCache, TwoUploadersOfOneKeyLeaveOneValidEntry) {
+  ASSERT_EQ(h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a"}).exit_code, 0);
+  ASSERT_EQ(h_.Run({"run", "p.yaml", "--json", "--cache", "cache_b"}).exit_code, 0);
+  const pid_t first = h_.Start({"cache", "push", "p.yaml", "--cache", "cache_a", "--remote", url_}, "push_a");
+  const pid_t second = h_.Start({"cache", "push", "p.yaml", "--cache", "cache_b", "--remote", url_}, "push_b");
+  EXPECT_EQ(h_.Wait(first, "push_a").exit_code, 0) << h_.Read("push_a.err");
+  EXPECT_EQ(h_.Wait(second, "push_b").exit_code, 0) << h_.Read("push_b.err");
+  size_t manifests = 0, blobs = 0;
+  for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "ac")) {
+    std::ifstream in(e.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_TRUE(ParseManifest(text.str(), e.path().filename().string()).ok()) << e.path();
+    ++manifests;
+  }
+  for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "cas")) {
+    EXPECT_EQ(Sha256File(e.path()), e.path().filename().string());
+    ++blobs;
+  }
+  EXPECT_EQ(manifests, 3u);
+  EXPECT_EQ(blobs, 3u);
+  CliResult pulled = h_.Run({"cache", "pull", "p.yaml", "--cache", "cache_c", "--remote", url_});
+  EXPECT_EQ(pulled.exit_code, 0) << pulled.err;
+  EXPECT_NE(pulled.out.find("pulled 3 entries"), std::string::npos) << pulled.out;
 }
 
 TEST_F(RemoteCache, ReadOnlyNeverUploads) {

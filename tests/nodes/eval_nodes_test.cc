@@ -12,6 +12,7 @@
 #include "data/artifact_store.h"
 #include "data/h5_file.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/nginx_server.h"
 #include "tests/shared_data.h"
 
 namespace xstilts {
@@ -20,6 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
+using testing::NginxServer;
 
 // The metrics column `metric` by language.
 std::map<std::string, double> MetricsOf(const fs::path& artifact, const std::string& metric) {
@@ -33,6 +35,21 @@ std::map<std::string, double> MetricsOf(const fs::path& artifact, const std::str
 }
 
 const char kTinyModel[] = "    params: {layers: 2, hidden: 32, heads: 2, ffn: 64, max_positions: 130, seed: 1}\n";
+
+// The same report from an empty local cache and a remote that has the pipeline's entries: the
+// results are downloaded (verified), the rest is read from the manifests, and report.csv is the
+// same as from the local cache.
+void CheckTheReportFromARemote(const CliHarness& h) {
+  NginxServer nginx(h.dir() / "server", "xstilts", "pw");
+  ASSERT_TRUE(nginx.installed()) << "nginx is not installed (scripts/install-deps.sh installs it)";
+  ASSERT_TRUE(nginx.running()) << h.Read("server.err");
+  CliResult push = h.Run({"cache", "push", "p.yaml", "--remote", nginx.url()});
+  ASSERT_EQ(push.exit_code, 0) << push.err;
+  CliResult remote = h.Run({"report", "p.yaml", "--cache", "empty_cache", "--remote", nginx.url(), "--out", "remote_report"});
+  ASSERT_EQ(remote.exit_code, 0) << remote.err;
+  EXPECT_EQ(h.Read("remote_report/report.csv"), h.Read("report/report.csv"));
+  EXPECT_FALSE(h.Read("report/report.csv").empty());
+}
 
 // After the run: evaluate's progress in the run log, `xstilts export` of the metrics and the model,
 // and `xstilts report` refusing a damaged result.
@@ -71,6 +88,7 @@ void CheckProgressExportAndReport(const CliHarness& h, const CliResult& r, const
   // metrics (the size kept, so that only the checksum can tell), the result is left out.
   CliResult report = h.Run({"report", "p.yaml", "--out", "report"});
   ASSERT_EQ(report.exit_code, 0) << report.err;
+  CheckTheReportFromARemote(h);
   {
     std::fstream f(h.ArtifactOf(r, "eval", "metrics"), std::ios::in | std::ios::out | std::ios::binary);
     f.seekp(-8, std::ios::end);

@@ -1,9 +1,12 @@
 // xstilts cache ls | du | verify | gc | push | pull | init: looking after a cache (docs/cache.md).
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <map>
 #include <set>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -164,6 +167,33 @@ int CacheGcCommand(const CacheOptions& options, const std::atomic<bool>* cancel)
   return 0;
 }
 
+namespace {
+
+enum class Transfer { kMoved, kMissing, kNothingToDo, kFailed };
+
+// Uploads (push) or downloads (pull) one entry.
+Transfer TransferOne(Session& session, const std::string& key, const std::string& node, bool push) {
+  Status status = Status::Ok();
+  if (push) {
+    std::optional<CacheEntry> entry = session.store->Lookup(key);
+    if (!entry) return Transfer::kMissing;
+    status = session.remote->Upload(*entry);
+  } else {
+    if (session.store->IsComplete(key)) return Transfer::kNothingToDo;
+    Result<std::optional<nlohmann::json>> manifest = session.remote->FindManifest(key);
+    if (manifest.ok() && !manifest.value()) return Transfer::kMissing;
+    status = manifest.ok() ? session.remote->Fetch(key, *manifest.value(), *session.store) : manifest.status();
+  }
+  if (status.ok()) return Transfer::kMoved;
+  PrintError(node + ": " + status.message());
+  return Transfer::kFailed;
+}
+
+// Entries moved at once by push and pull: transfers wait on the network more than on the CPU.
+constexpr size_t kParallelTransfers = 4;
+
+}  // namespace
+
 int CacheTransferCommand(const PipelineOptions& options, bool push) {
   int exit_code = 0;
   std::optional<Session> session = OpenSession(options, exit_code);
@@ -176,40 +206,23 @@ int CacheTransferCommand(const PipelineOptions& options, bool push) {
   plan_options.verify_inputs = false;
   std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
   if (!plan) return exit_code;
-  size_t moved = 0, missing = 0, failed = 0;
-  for (size_t i = 0; i < plan->nodes.size(); ++i) {
-    const std::string& key = plan->nodes[i].key;
-    const std::string& name = session->pipeline.nodes[i].name;
-    Status status = Status::Ok();
-    if (push) {
-      std::optional<CacheEntry> entry = session->store->Lookup(key);
-      if (!entry) {
-        ++missing;
-        continue;
+  std::atomic<size_t> next{0};
+  std::atomic<size_t> counts[4] = {0, 0, 0, 0};  // by Transfer
+  std::vector<std::thread> workers;
+  for (size_t w = 0; w < std::min(kParallelTransfers, plan->nodes.size()); ++w) {
+    workers.emplace_back([&] {
+      for (size_t i; (i = next++) < plan->nodes.size();) {
+        ++counts[static_cast<int>(TransferOne(*session, plan->nodes[i].key, session->pipeline.nodes[i].name, push))];
       }
-      status = session->remote->Upload(*entry);
-    } else {
-      if (session->store->IsComplete(key)) continue;
-      Result<std::optional<nlohmann::json>> manifest = session->remote->FindManifest(key);
-      if (!manifest.ok()) status = manifest.status();
-      else if (!manifest.value()) {
-        ++missing;
-        continue;
-      } else {
-        status = session->remote->Fetch(key, *manifest.value(), *session->store);
-      }
-    }
-    if (!status.ok()) {
-      ++failed;
-      PrintError(name + ": " + status.message());
-      continue;
-    }
-    ++moved;
+    });
   }
-  const RemoteStore::Counts& counts = session->remote->counts();
+  for (std::thread& worker : workers) worker.join();
+  const size_t moved = counts[static_cast<int>(Transfer::kMoved)], missing = counts[static_cast<int>(Transfer::kMissing)],
+               failed = counts[static_cast<int>(Transfer::kFailed)];
+  const RemoteStore::Counts& totals = session->remote->counts();
   std::printf("%s %zu entries (%lld files, %s) %s %s; %zu not built yet%s\n", push ? "pushed" : "pulled", moved,
-              static_cast<long long>(push ? counts.blobs_uploaded.load() : counts.blobs_downloaded.load()),
-              FormatBytes(push ? counts.bytes_uploaded.load() : counts.bytes_downloaded.load()).c_str(),
+              static_cast<long long>(push ? totals.blobs_uploaded.load() : totals.blobs_downloaded.load()),
+              FormatBytes(push ? totals.bytes_uploaded.load() : totals.bytes_downloaded.load()).c_str(),
               push ? "to" : "from", session->remote->url().c_str(), missing,
               failed ? (", " + std::to_string(failed) + " failed").c_str() : "");
   return failed ? 1 : 0;

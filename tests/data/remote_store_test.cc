@@ -2,14 +2,18 @@
 // Range, bytes that do not match the manifest are never published, and malformed manifests are
 // refused before anything is asked for.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 
 #include "base/sha256.h"
 #include "data/remote_store.h"
+#include "tests/integration/nginx_server.h"
 #include "tests/nodes/test_http_server.h"
 
 namespace xstilts {
@@ -120,6 +124,51 @@ TEST(RedactUrl, DropsCredentialsAndQueries) {
   EXPECT_EQ(RedactUrl("https://user:pw@cache.example.org:8443/x/?token=abc#f"), "https://cache.example.org:8443/x/");
   EXPECT_EQ(RedactUrl("http://127.0.0.1:80/cache"), "http://127.0.0.1:80/cache");
   EXPECT_EQ(RedactUrl("https://a@b@host/p@q"), "https://host/p@q");
+}
+
+}  // namespace
+}  // namespace xstilts
+
+namespace xstilts {
+namespace {
+
+// A 2 GiB artifact (sparse on the local disk) goes up to nginx and back down into another cache
+// with the process's memory bounded: nothing holds a file whole.
+TEST(RemoteStoreLarge, TwoGibibytesGoUpAndDownInBoundedMemory) {
+  const fs::path dir = fs::temp_directory_path() / ("xstilts_remote_large_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  testing::NginxServer nginx(dir / "server", "u", "p");
+  if (!nginx.installed()) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
+  ASSERT_TRUE(nginx.running());
+  std::unique_ptr<ArtifactStore> source = std::move(ArtifactStore::Open(dir / "source").value());
+  std::unique_ptr<ArtifactStore> target = std::move(ArtifactStore::Open(dir / "target").value());
+  const std::string key(64, 'b');
+  const fs::path tmp = source->CreateTempDir(key).value();
+  { std::ofstream create(tmp / "out.h5"); }
+  fs::resize_file(tmp / "out.h5", uint64_t{2} << 30);  // sparse: no disk space, reads as zeros
+  ASSERT_TRUE(source->Publish(tmp, key, {{"node", "big"}}).ok());
+
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  RemoteStore::Options options;
+  options.url = nginx.url();
+  RemoteStore remote(options);
+  Status uploaded = remote.Upload(*source->Lookup(key));
+  ASSERT_TRUE(uploaded.ok()) << uploaded.message();
+  Result<std::optional<nlohmann::json>> manifest = remote.FindManifest(key);
+  ASSERT_TRUE(manifest.ok() && manifest.value().has_value());
+  Status fetched = remote.Fetch(key, **manifest, *target);
+  ASSERT_TRUE(fetched.ok()) << fetched.message();
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+
+  EXPECT_EQ(fs::file_size(target->Lookup(key)->artifact("out")), uint64_t{2} << 30);
+  EXPECT_EQ(remote.counts().bytes_downloaded.load(), int64_t{2} << 30);
+  // ru_maxrss is in KiB: the transfers may add buffers (curl's, the hasher's queue), not the file.
+  std::printf("2 GiB up and down: peak RSS grew by %ld MiB\n", (after.ru_maxrss - before.ru_maxrss) / 1024);
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 200 * 1024) << "peak RSS grew by " << (after.ru_maxrss - before.ru_maxrss) / 1024 << " MiB";
+  fs::remove_all(dir);
 }
 
 }  // namespace

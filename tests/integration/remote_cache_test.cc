@@ -4,11 +4,15 @@
 // and credentials that never show.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "base/sha256.h"
 #include "data/remote_store.h"
@@ -219,6 +223,37 @@ TEST_F(RemoteCache, TwoUploadersOfOneKeyLeaveOneValidEntry) {
   CliResult pulled = h_.Run({"cache", "pull", "p.yaml", "--cache", "cache_c", "--remote", url_});
   EXPECT_EQ(pulled.exit_code, 0) << pulled.err;
   EXPECT_NE(pulled.out.find("pulled 3 entries"), std::string::npos) << pulled.out;
+}
+
+// An upload killed (SIGKILL) while a blob is on its way leaves no manifest: the manifest goes last,
+// and nginx keeps a PUT in a temp file until it is complete. The next push completes the entry.
+TEST_F(RemoteCache, AnUploadKilledHalfwayLeavesNoManifest) {
+  h_.Write("big.yaml", R"(nodes:
+  big:
+    type: exec
+    params: {cmd: ["sh", "-c", "head -c 400M /dev/zero > $XSTILTS_OUT/big.bin"]}
+)");
+  ASSERT_EQ(h_.Run({"run", "big.yaml", "--cache", "cache_a"}).exit_code, 0);
+  const pid_t push = h_.Start({"cache", "push", "big.yaml", "--cache", "cache_a", "--remote", url_}, "push");
+  bool receiving = false;  // nginx writes a request body it is receiving to body_tmp/
+  for (int i = 0; i < 5000 && !receiving; ++i) {
+    receiving = fs::exists(server_ / "body_tmp") && !fs::is_empty(server_ / "body_tmp");
+    if (!receiving) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ::kill(push, SIGKILL);
+  CliResult killed = h_.Wait(push, "push");
+  ASSERT_TRUE(receiving) << "the upload was not caught halfway: " << killed.out << killed.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // nginx notices the closed connection
+  EXPECT_FALSE(fs::exists(server_ / "root" / "cache" / "ac") && !fs::is_empty(server_ / "root" / "cache" / "ac"));
+  if (fs::exists(server_ / "root" / "cache" / "cas")) {
+    for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "cas")) {
+      EXPECT_EQ(Sha256File(e.path()), e.path().filename().string()) << "a partial blob is visible";
+    }
+  }
+  CliResult again = h_.Run({"cache", "push", "big.yaml", "--cache", "cache_a", "--remote", url_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("pushed 1 entries (1 files, "), std::string::npos) << again.out;
+  EXPECT_EQ(Requests("PUT /cache/ac/"), 1u);
 }
 
 TEST_F(RemoteCache, ReadOnlyNeverUploads) {

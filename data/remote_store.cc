@@ -49,6 +49,11 @@ Result<nlohmann::json> ParseManifest(const std::string& text, const std::string&
   return manifest;
 }
 
+bool RemoteStore::usable() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return unreachable_.empty();
+}
+
 RemoteStore::RemoteStore(Options options) : options_(std::move(options)) {
   base_ = options_.url;
   while (!base_.empty() && base_.back() == '/') base_.pop_back();
@@ -69,9 +74,9 @@ Reply RemoteStore::Send(RequestOptions request) {
     if (!IsTransientReply(reply) || attempt >= options_.retries) break;
     std::this_thread::sleep_for(std::chrono::duration<double>(options_.backoff_seconds * (1 << attempt)));
   }
-  if (reply.status == 0) {
+  if (reply.status == 0 || reply.status >= 500) {  // no reply, or a failing server, after the retries
     std::lock_guard<std::mutex> guard(mutex_);
-    unreachable_ = reply.error;
+    unreachable_ = reply.status == 0 ? reply.error : "HTTP " + std::to_string(reply.status);
   }
   return reply;
 }

@@ -11,8 +11,8 @@
 // says; else Fetch
 // fails naming both hashes, nothing is published, and the blob is remembered as bad so that a
 // later Upload replaces it. Transient failures (no reply, 408, 429, 5xx) are retried with
-// exponential backoff; once a request gets no reply at all, later ones fail at once, so a server
-// that is down costs one timeout per run. Messages name the server by its redacted URL: no
+// exponential backoff; once a request gets no reply or a server error after them, later ones fail
+// at once, so a server that is down or failing costs one timeout per run. Messages name the server by its redacted URL: no
 // credentials.
 //
 // Thread-safety: all methods may be called from several threads at once.
@@ -49,6 +49,8 @@ class RemoteStore {
 
   const std::string& url() const { return shown_url_; }  // redacted
   bool read_only() const { return options_.read_only; }
+  // False once a request got no reply, or a 5xx, after its retries: nothing more is asked.
+  bool usable() const;
 
   // The manifest of entry `key`; nullopt when the remote has none. kIo when the remote cannot be
   // asked (unreachable, refusing), kCorrupt when the manifest is malformed.
@@ -78,9 +80,9 @@ class RemoteStore {
   std::string base_;        // options_.url without a trailing slash
   std::string shown_url_;
   Counts counts_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::set<std::string> bad_blobs_;  // hashes whose remote bytes did not match
-  std::string unreachable_;          // set when a request got no reply after its retries
+  std::string unreachable_;          // why the remote is not asked any more ("" while it is)
 };
 
 }  // namespace xstilts

@@ -192,7 +192,8 @@ void CachingNodeRunner::Waiting(size_t index, const std::string& why) {
 }
 
 void CachingNodeRunner::Upload(const std::string& node, const std::string& key) {
-  if (remote_ == nullptr || remote_->read_only()) return;
+  // A remote found down or failing was reported once already: nothing to say per node.
+  if (remote_ == nullptr || remote_->read_only() || !remote_->usable()) return;
   if (std::optional<CacheEntry> entry = store_.Lookup(key)) {
     Status uploaded = remote_->Upload(*entry);
     if (!uploaded.ok()) observer_.Note("warning: " + node + ": not uploaded: " + uploaded.message());

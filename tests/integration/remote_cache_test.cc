@@ -18,6 +18,7 @@
 #include "data/remote_store.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/integration/nginx_server.h"
+#include "tests/nodes/test_http_server.h"
 
 namespace xstilts {
 namespace {
@@ -254,6 +255,30 @@ TEST_F(RemoteCache, AnUploadKilledHalfwayLeavesNoManifest) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("pushed 1 entries (1 files, "), std::string::npos) << again.out;
   EXPECT_EQ(Requests("PUT /cache/ac/"), 1u);
+}
+
+// A server that answers 500: the run warns once and succeeds from the local cache alone.
+TEST(RemoteCacheFailing, AServerAnswering500GivesAWarningAndTheRunGoesOn) {
+  CliHarness h("remote_500");
+  h.Write("p.yaml", kChain);
+  CliResult planned = h.Run({"run", "p.yaml", "--dry-run", "--json"});
+  ASSERT_EQ(planned.exit_code, 0) << planned.err;
+  testing::TestHttpServer server;
+  const nlohmann::json plan = planned.Json();
+  for (const auto& node : plan["nodes"]) {
+    testing::HttpResource broken{"oops"};
+    broken.status = 500;
+    server.Serve("/cache/ac/" + node["key"].get<std::string>(), broken);
+  }
+  CliResult r = h.Run({"run", "p.yaml", "--json", "--remote", server.Url("/cache")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"a", "ran"}, {"b", "ran"}, {"c", "ran"}}));
+  EXPECT_NE(r.err.find("warning: remote cache " + server.Url("/cache") + ": HTTP 500; going on with the local cache only"),
+            std::string::npos)
+      << r.err;
+  // The first lookup is asked 4 times (3 retries with backoff), then the remote is left alone.
+  EXPECT_EQ(server.Requests("/cache/ac/" + plan["nodes"][0]["key"].get<std::string>()).size(), 4u);
+  EXPECT_EQ(server.Requests().size(), 4u);
 }
 
 TEST_F(RemoteCache, ReadOnlyNeverUploads) {

@@ -1,6 +1,6 @@
 // The subcommands of `xstilts`. Each returns the process exit code:
 // 0 ok, 1 a node failed, 2 invalid input, 3 the environment is unusable (kExitEnvironment: a
-// cache or run log that cannot be written), 130 interrupted.
+// cache or run log that cannot be written, GPUs the machine lacks), 130 interrupted.
 #pragma once
 
 #include <atomic>

@@ -102,10 +102,15 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   PrintPlan(pipeline, plan, human);
   std::fflush(human);
 
+  // Nodes this machine cannot run (a GPU it lacks) are refused before anything runs; a dry run
+  // only warns, since the plan may be meant for another machine.
+  const std::vector<std::string> unmet = UnmetResources(pipeline, plan, DetectGpus());
+  for (const std::string& problem : unmet) options.dry_run ? PrintWarning(problem) : PrintError(problem);
   if (options.dry_run) {
     if (options.json) PrintDryRunJson(pipeline, plan);
     return 0;
   }
+  if (!unmet.empty()) return kExitEnvironment;
 
   std::map<std::string, std::string> to_run;  // node -> type, for the overall line's ETA
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {

@@ -3,20 +3,37 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <thread>
 
 #include "engine/node_runner.h"
 
 namespace xstilts {
-namespace {
 
 int DetectGpus() {
   int n = 0;
   while (access(("/dev/nvidia" + std::to_string(n)).c_str(), F_OK) == 0) ++n;
+  if (const char* visible = std::getenv("CUDA_VISIBLE_DEVICES")) {
+    const std::string list = visible;
+    if (list.empty() || list == "-1") return 0;
+    const int listed = static_cast<int>(std::count(list.begin(), list.end(), ',')) + 1;
+    n = std::min(n, listed);
+  }
   return n;
 }
 
-}  // namespace
+std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus) {
+  std::vector<std::string> problems;
+  for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
+    const ResolvedNode& node = pipeline.nodes[i];
+    if (plan.nodes[i].state != NodeState::kStale || node.resources.gpus <= gpus) continue;
+    const int want = node.resources.gpus;
+    problems.push_back(node.Describe() + " needs " + std::to_string(want) + (want == 1 ? " GPU" : " GPUs") +
+                       "; this machine has " + (gpus == 0 ? std::string("none") : std::to_string(gpus)) +
+                       " (/dev/nvidia*, $CUDA_VISIBLE_DEVICES)");
+  }
+  return problems;
+}
 
 std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserver& observer,
                                    const LocalRunSettings& settings) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <string>
 #include <vector>
 
 #include "engine/run_observer.h"
@@ -19,6 +20,15 @@ struct LocalRunSettings {
   bool keep_going = false;                    // after a failure, go on with what does not depend on it
   const std::atomic<bool>* cancel = nullptr;  // set (e.g. by SIGINT) to stop: running nodes are told, no new ones start
 };
+
+// The GPUs this machine offers nodes: the /dev/nvidiaN devices, limited to $CUDA_VISIBLE_DEVICES
+// when it is set ("" or "-1": none).
+int DetectGpus();
+
+// Every stale node whose resources this machine cannot meet (more GPUs than it has), one line
+// each: "node 'train' (p.yaml:12:3) needs 1 GPU; this machine has none". Empty when all fit.
+// Threads are not a problem: a node asking for more cores than there are gets them all.
+std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus);
 
 // Runs every node the plan marks stale; returns one result per pipeline node.
 std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserver& observer,

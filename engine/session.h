@@ -16,7 +16,8 @@
 namespace xstilts {
 
 // The exit code of a command that cannot use its environment: a cache directory or run log that
-// cannot be created or written. (0 ok, 1 a node failed, 2 invalid input, 130 interrupted.)
+// cannot be created or written, a node needing GPUs the machine lacks. (0 ok, 1 a node failed,
+// 2 invalid input, 130 interrupted.)
 constexpr int kExitEnvironment = 3;
 
 struct PipelineOptions {

@@ -2,6 +2,7 @@
 // terminal.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@
 namespace xstilts {
 namespace {
 
+namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
 
@@ -109,6 +111,27 @@ TEST(CliMessages, EveryRunLogLineNamesItsRunUserHostAndPid) {
   }
   EXPECT_GE(lines, 4u);
   EXPECT_EQ(runs.size(), 1u);
+}
+
+// A node asking for GPUs this machine lacks is refused before anything runs (a dry run warns).
+TEST(CliMessages, ANodeNeedingMoreGpusThanTheMachineHasIsRefusedBeforeTheRun) {
+  CliHarness h("gpus");
+  h.Write("p.yaml", R"(nodes:
+  first:
+    type: exec
+    params: {cmd: ["sh", "-c", "touch ran; echo 1 > $XSTILTS_OUT/a.txt"]}
+  train:
+    type: exec
+    params: {cmd: ["sh", "-c", "touch ran; echo 2 > $XSTILTS_OUT/a.txt"]}
+    resources: {gpus: 64}
+)");
+  CliResult r = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("error: node 'train' (p.yaml:5:3) needs 64 GPUs; this machine has "), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "ran")) << "nothing runs";
+  CliResult dry = h.Run({"run", "p.yaml", "--dry-run"});
+  EXPECT_EQ(dry.exit_code, 0);
+  EXPECT_NE(dry.err.find("warning: node 'train' (p.yaml:5:3) needs 64 GPUs"), std::string::npos) << dry.err;
 }
 
 TEST(CliMessages, ColourOnlyWhenAskedForOrOnATerminal) {

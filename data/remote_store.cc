@@ -102,8 +102,8 @@ Result<std::string> RemoteStore::FetchBlob(const std::string& sha256, const fs::
   transfer.file = file;
   transfer.auth = options_.auth;
   transfer.stall_timeout_seconds = 60;
-  // The bytes are hashed as they arrive; a resumed or restarted transfer (the bytes not one run
-  // from offset 0) falls back to hashing the file.
+  // The bytes are hashed as they arrive, also across a resume that continues where the file ends;
+  // a server that restarts from byte 0 or sends overlapping bytes makes it hash the file instead.
   BackgroundSha256 digest;  // hashes while curl receives: the two overlap on two cores
   int64_t hashed = 0;
   bool streamed = true;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "base/byte_sizes.h"
+#include "base/durations.h"
 #include "base/messages.h"
 #include "cli/cache_commands.h"
 #include "data/cache_inventory.h"
@@ -131,10 +132,12 @@ int CacheGcCommand(const CacheOptions& options, const std::atomic<bool>* cancel)
     PrintError("--max-size: expected a size such as 500M or 20G, got '" + options.max_size + "'");
     return 2;
   }
-  if (!options.older_than.empty() && !ParseAge(options.older_than, gc.older_than)) {
+  int64_t older_than = 0;
+  if (!options.older_than.empty() && !ParseDuration(options.older_than, older_than)) {
     PrintError("--older-than: expected an age such as 30d, 12h or 2w, got '" + options.older_than + "'");
     return 2;
   }
+  gc.older_than = static_cast<std::time_t>(older_than);
   int exit_code = 0;
   for (const std::string& pipeline : options.pipelines) {
     PipelineOptions p;

@@ -102,9 +102,9 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   PrintPlan(pipeline, plan, human);
   std::fflush(human);
 
-  // Nodes this machine cannot run (a GPU it lacks) are refused before anything runs; a dry run
+  // Nodes this machine cannot run (GPUs or memory it lacks) are refused before anything runs; a dry run
   // only warns, since the plan may be meant for another machine.
-  const std::vector<std::string> unmet = UnmetResources(pipeline, plan, DetectGpus());
+  const std::vector<std::string> unmet = UnmetResources(pipeline, plan, DetectGpus(), PhysicalMemory());
   for (const std::string& problem : unmet) options.dry_run ? PrintWarning(problem) : PrintError(problem);
   if (options.dry_run) {
     if (options.json) PrintDryRunJson(pipeline, plan);

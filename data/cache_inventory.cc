@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -68,22 +66,6 @@ std::vector<EntryInfo> ListEntries(const ArtifactStore& store) {
   }
   std::sort(entries.begin(), entries.end(), [](const EntryInfo& a, const EntryInfo& b) { return a.key < b.key; });
   return entries;
-}
-
-bool ParseAge(const std::string& text, std::time_t& seconds) {
-  if (text.size() < 2 || !std::isdigit(static_cast<unsigned char>(text[0]))) return false;
-  char* end = nullptr;
-  const long long n = std::strtoll(text.c_str(), &end, 10);
-  const std::string unit(end);
-  long long scale = 0;
-  if (unit == "s") scale = 1;
-  else if (unit == "m") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
-  else if (unit == "w") scale = 7 * 86400;
-  if (scale == 0 || n < 0 || n > 1000000000LL / scale * 1000) return false;
-  seconds = static_cast<std::time_t>(n * scale);
-  return true;
 }
 
 }  // namespace xstilts

@@ -29,7 +29,5 @@ struct EntryInfo {
 // listed (runs rebuild them; tmp/ is cleaned when a cache is opened).
 std::vector<EntryInfo> ListEntries(const ArtifactStore& store);
 
-// Parses "30d", "12h", "45m", "90s", "2w"; false for anything else.
-bool ParseAge(const std::string& text, std::time_t& seconds);
 
 }  // namespace xstilts

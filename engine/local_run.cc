@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "base/byte_sizes.h"
 #include "engine/node_runner.h"
 
 namespace xstilts {
@@ -22,15 +23,27 @@ int DetectGpus() {
   return n;
 }
 
-std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus) {
+int64_t PhysicalMemory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<int64_t>(pages) * page : 0;
+}
+
+std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus,
+                                        int64_t memory_bytes) {
   std::vector<std::string> problems;
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     const ResolvedNode& node = pipeline.nodes[i];
-    if (plan.nodes[i].state != NodeState::kStale || node.resources.gpus <= gpus) continue;
+    if (plan.nodes[i].state != NodeState::kStale) continue;
     const int want = node.resources.gpus;
-    problems.push_back(node.Describe() + " needs " + std::to_string(want) + (want == 1 ? " GPU" : " GPUs") +
-                       "; this machine has " + (gpus == 0 ? std::string("none") : std::to_string(gpus)) +
-                       " (/dev/nvidia*, $CUDA_VISIBLE_DEVICES)");
+    if (want > gpus) {
+      problems.push_back(node.Describe() + " needs " + std::to_string(want) + (want == 1 ? " GPU" : " GPUs") +
+                         "; this machine has " + (gpus == 0 ? std::string("none") : std::to_string(gpus)) +
+                         " (/dev/nvidia*, $CUDA_VISIBLE_DEVICES)");
+    }
+    if (memory_bytes > 0 && node.resources.memory_bytes > memory_bytes) {
+      problems.push_back(node.Describe() + " needs " + FormatBytes(node.resources.memory_bytes) +
+                         " of memory; this machine has " + FormatBytes(memory_bytes));
+    }
   }
   return problems;
 }

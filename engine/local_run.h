@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,10 +26,15 @@ struct LocalRunSettings {
 // when it is set ("" or "-1": none).
 int DetectGpus();
 
-// Every stale node whose resources this machine cannot meet (more GPUs than it has), one line
-// each: "node 'train' (p.yaml:12:3) needs 1 GPU; this machine has none". Empty when all fit.
-// Threads are not a problem: a node asking for more cores than there are gets them all.
-std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus);
+// This machine's memory in bytes (0 if unknown).
+int64_t PhysicalMemory();
+
+// Every stale node whose resources this machine cannot meet (more GPUs or memory than it has),
+// one line each: "node 'train' (p.yaml:12:3) needs 1 GPU; this machine has none". Empty when all
+// fit. Threads are not a problem: a node asking for more cores than there are gets them all; nor
+// is `time`, a limit for cluster schedulers.
+std::vector<std::string> UnmetResources(const ResolvedPipeline& pipeline, const Plan& plan, int gpus,
+                                        int64_t memory_bytes);
 
 // Runs every node the plan marks stale; returns one result per pipeline node.
 std::vector<NodeResult> RunLocally(Session& session, const Plan& plan, RunObserver& observer,

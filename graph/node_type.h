@@ -65,6 +65,10 @@ struct PortSpec {
 struct Resources {
   int threads = 1;  // cores the body may use; 0 = all the executor has
   int gpus = 0;
+  // Memory and wall time the node needs: what a cluster scheduler is asked for (--mem, --time).
+  // 0: not declared (the scheduler's default). Locally, memory beyond the machine's is refused.
+  int64_t memory_bytes = 0;
+  int64_t time_seconds = 0;
 };
 
 // What the cost accounting records for a node (issue: compute accounting). Bodies fill what they

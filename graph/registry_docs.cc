@@ -84,7 +84,11 @@ nlohmann::json PipelineJsonSchema(const NodeRegistry& registry) {
           {"resources",
            {{"type", "object"},
             {"additionalProperties", false},
-            {"properties", {{"threads", {{"type", "integer"}, {"minimum", 0}}}, {"gpus", {{"type", "integer"}, {"minimum", 0}}}}}}}}}};
+            {"properties",
+             {{"threads", {{"type", "integer"}, {"minimum", 0}}},
+              {"gpus", {{"type", "integer"}, {"minimum", 0}}},
+              {"memory", {{"type", "string"}, {"pattern", "^[0-9.]+([KMGTkmgt]i?[Bb]?)?$"}}},
+              {"time", {{"type", "string"}, {"pattern", "^([0-9]+[smhdw]|[0-9]+(:[0-9]+){1,2})$"}}}}}}}}}};
     variants.push_back(node);
   }
   return {{"$schema", "http://json-schema.org/draft-07/schema#"},

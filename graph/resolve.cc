@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "base/byte_sizes.h"
+#include "base/durations.h"
 #include "graph/params.h"
 
 namespace xstilts {
@@ -161,9 +163,25 @@ std::optional<std::vector<size_t>> TopologicalOrder(const std::vector<Draft>& dr
 void ResolveResources(const Value& value, ResolvedNode& node, Diagnostics& diagnostics) {
   if (!value.is_map()) return;
   for (const Value::Entry& e : value.entries()) {
+    const std::string text = e.value.is_scalar() ? e.value.text() : "";
+    if (e.key == "memory") {
+      uint64_t bytes = 0;
+      if (!ParseBytes(text, bytes)) {
+        diagnostics.Error(e.value.loc(), "resource 'memory' expects a size such as 16G or 500M, got " + e.value.Describe());
+      }
+      node.resources.memory_bytes = static_cast<int64_t>(bytes);
+      continue;
+    }
+    if (e.key == "time") {
+      if (!ParseDuration(text, node.resources.time_seconds)) {
+        diagnostics.Error(e.value.loc(), "resource 'time' expects a duration such as 12h, 2d or 1:30:00, got " +
+                                             e.value.Describe());
+      }
+      continue;
+    }
     int* field = e.key == "threads" ? &node.resources.threads : e.key == "gpus" ? &node.resources.gpus : nullptr;
     if (field == nullptr) {
-      diagnostics.Error(e.key_loc, "unknown resource '" + e.key + "'" + DidYouMean(e.key, {"threads", "gpus"}));
+      diagnostics.Error(e.key_loc, "unknown resource '" + e.key + "'" + DidYouMean(e.key, {"threads", "gpus", "memory", "time"}));
       continue;
     }
     nlohmann::json v = e.value.is_scalar() && !e.value.quoted() ? PlainScalarToJson(e.value.text()) : nullptr;

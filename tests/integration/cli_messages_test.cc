@@ -129,6 +129,17 @@ TEST(CliMessages, ANodeNeedingMoreGpusThanTheMachineHasIsRefusedBeforeTheRun) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.err.find("error: node 'train' (p.yaml:5:3) needs 64 GPUs; this machine has "), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(h.dir() / "ran")) << "nothing runs";
+  h.Write("q.yaml", R"(nodes:
+  big:
+    type: exec
+    params: {cmd: ["sh", "-c", "touch ran; echo 2 > $XSTILTS_OUT/a.txt"]}
+    resources: {memory: 100T, time: 2h}
+)");
+  CliResult memory = h.Run({"run", "q.yaml"});
+  EXPECT_EQ(memory.exit_code, 3);
+  EXPECT_NE(memory.err.find("error: node 'big' (q.yaml:2:3) needs 100.0 TiB of memory; this machine has "), std::string::npos)
+      << memory.err;
+  EXPECT_FALSE(fs::exists(h.dir() / "ran")) << "nothing runs";
   CliResult dry = h.Run({"run", "p.yaml", "--dry-run"});
   EXPECT_EQ(dry.exit_code, 0);
   EXPECT_NE(dry.err.find("warning: node 'train' (p.yaml:5:3) needs 64 GPUs"), std::string::npos) << dry.err;

@@ -54,6 +54,29 @@ std::optional<std::set<std::string>> PipelineKeys(const PipelineOptions& options
   return keys;
 }
 
+enum class Transfer { kMoved, kMissing, kNothingToDo, kFailed };
+
+// Uploads (push) or downloads (pull) one entry.
+Transfer TransferOne(Session& session, const std::string& key, const std::string& node, bool push) {
+  Status status = Status::Ok();
+  if (push) {
+    std::optional<CacheEntry> entry = session.store->Lookup(key);
+    if (!entry) return Transfer::kMissing;
+    status = session.remote->Upload(*entry);
+  } else {
+    if (session.store->IsComplete(key)) return Transfer::kNothingToDo;
+    Result<std::optional<nlohmann::json>> manifest = session.remote->FindManifest(key);
+    if (manifest.ok() && !manifest.value()) return Transfer::kMissing;
+    status = manifest.ok() ? session.remote->Fetch(key, *manifest.value(), *session.store) : manifest.status();
+  }
+  if (status.ok()) return Transfer::kMoved;
+  PrintError(node + ": " + status.message());
+  return Transfer::kFailed;
+}
+
+// Entries moved at once by push and pull: transfers wait on the network more than on the CPU.
+constexpr size_t kParallelTransfers = 4;
+
 }  // namespace
 
 int CacheLsCommand(const CacheOptions& options) {
@@ -170,32 +193,6 @@ int CacheGcCommand(const CacheOptions& options, const std::atomic<bool>* cancel)
   return 0;
 }
 
-namespace {
-
-enum class Transfer { kMoved, kMissing, kNothingToDo, kFailed };
-
-// Uploads (push) or downloads (pull) one entry.
-Transfer TransferOne(Session& session, const std::string& key, const std::string& node, bool push) {
-  Status status = Status::Ok();
-  if (push) {
-    std::optional<CacheEntry> entry = session.store->Lookup(key);
-    if (!entry) return Transfer::kMissing;
-    status = session.remote->Upload(*entry);
-  } else {
-    if (session.store->IsComplete(key)) return Transfer::kNothingToDo;
-    Result<std::optional<nlohmann::json>> manifest = session.remote->FindManifest(key);
-    if (manifest.ok() && !manifest.value()) return Transfer::kMissing;
-    status = manifest.ok() ? session.remote->Fetch(key, *manifest.value(), *session.store) : manifest.status();
-  }
-  if (status.ok()) return Transfer::kMoved;
-  PrintError(node + ": " + status.message());
-  return Transfer::kFailed;
-}
-
-// Entries moved at once by push and pull: transfers wait on the network more than on the CPU.
-constexpr size_t kParallelTransfers = 4;
-
-}  // namespace
 
 int CacheTransferCommand(const PipelineOptions& options, bool push) {
   int exit_code = 0;

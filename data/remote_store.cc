@@ -1,7 +1,8 @@
 #include "data/remote_store.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
-#include <regex>
 #include <thread>
 
 #include "base/sha256.h"
@@ -25,11 +26,24 @@ std::string Describe(const Reply& reply) {
   return text;
 }
 
+// A plain artifact file name: [A-Za-z0-9_][A-Za-z0-9_.-]*\.h5 (no '/', no leading dot).
+bool PlainArtifactName(const std::string& name) {
+  if (name.size() < 4 || name.compare(name.size() - 3, 3, ".h5") != 0) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (!(std::isalnum(c) || c == '_' || (i > 0 && (c == '.' || c == '-')))) return false;
+  }
+  return true;
+}
+
+bool Sha256HexDigits(const std::string& text) {
+  return text.size() == 64 &&
+         std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 }  // namespace
 
 Result<nlohmann::json> ParseManifest(const std::string& text, const std::string& key) {
-  static const std::regex kName(R"([A-Za-z0-9_][A-Za-z0-9_.-]*\.h5)");
-  static const std::regex kSha(R"([0-9a-f]{64})");
   const auto corrupt = [&](const std::string& what) {
     return Status::Error(ErrorKind::kCorrupt, "remote manifest of entry " + key.substr(0, 12) + ": " + what);
   };
@@ -40,9 +54,9 @@ Result<nlohmann::json> ParseManifest(const std::string& text, const std::string&
     return corrupt("no files");
   }
   for (const auto& [name, info] : manifest["files"].items()) {
-    if (!std::regex_match(name, kName)) return corrupt("bad file name '" + name.substr(0, 80) + "'");
+    if (!PlainArtifactName(name)) return corrupt("bad file name '" + name.substr(0, 80) + "'");
     if (!info.is_object() || !info.contains("size") || !info["size"].is_number_unsigned() || !info.contains("sha256") ||
-        !info["sha256"].is_string() || !std::regex_match(info["sha256"].get<std::string>(), kSha)) {
+        !info["sha256"].is_string() || !Sha256HexDigits(info["sha256"].get<std::string>())) {
       return corrupt("file '" + name + "' needs a size and a sha256");
     }
   }

@@ -121,6 +121,17 @@ TEST_F(RemoteStoreTest, AMissingManifestIsNotAnError) {
   EXPECT_FALSE(manifest.value().has_value());
 }
 
+TEST_F(RemoteStoreTest, ABearerTokenIsSentWithEveryRequest) {
+  RemoteStore::Options options;
+  options.url = server_.Url("/cache");
+  options.auth.bearer_token = "t0ken";
+  RemoteStore remote(options);
+  ASSERT_TRUE(remote.FindManifest(kKey).ok());
+  const auto requests = server_.Requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].Header("authorization"), "Bearer t0ken");
+}
+
 TEST(RedactUrl, DropsCredentialsAndQueries) {
   EXPECT_EQ(RedactUrl("https://user:pw@cache.example.org:8443/x/?token=abc#f"), "https://cache.example.org:8443/x/");
   EXPECT_EQ(RedactUrl("http://127.0.0.1:80/cache"), "http://127.0.0.1:80/cache");

@@ -45,9 +45,7 @@ std::string Ago(std::time_t t) {
 std::optional<std::set<std::string>> PipelineKeys(const PipelineOptions& options, int& exit_code) {
   std::optional<Session> session = OpenSession(options, exit_code);
   if (!session) return std::nullopt;
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
   if (!plan) return std::nullopt;
   std::set<std::string> keys;
   for (const NodePlan& p : plan->nodes) keys.insert(p.key);
@@ -202,9 +200,7 @@ int CacheTransferCommand(const PipelineOptions& options, bool push) {
     PrintError(std::string("cache ") + (push ? "push" : "pull") + " needs a remote cache: --remote URL or $XSTILTS_REMOTE");
     return 2;
   }
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
   if (!plan) return exit_code;
   std::atomic<size_t> next{0};
   std::atomic<size_t> counts[4] = {0, 0, 0, 0};  // by Transfer

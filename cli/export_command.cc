@@ -123,9 +123,7 @@ int ExportCommand(const PipelineOptions& options, const std::string& name, const
     PrintError("no node named '" + name + "'" + DidYouMean(name, names));
     return 2;
   }
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
   if (!plan) return exit_code;
   const std::string& key = plan->nodes[*index].key;
   Status ready = session->store->IsComplete(key) ? Status::Ok() : session->index->Verify(key);

@@ -9,12 +9,6 @@
 namespace xstilts {
 namespace {
 
-std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code) {
-  PlanOptions options;
-  options.verify_inputs = false;  // status must not move entries around
-  return PlanSession(session, options, exit_code);
-}
-
 std::string Quote(const std::string& s) { return nlohmann::json(s).dump(); }
 
 std::vector<std::string> SameKeyNames(const ResolvedPipeline& pipeline, const NodePlan& plan) {

@@ -14,9 +14,7 @@ int ReportCommand(const ReportOptions& options) {
   int exit_code = 0;
   std::optional<Session> session = OpenSession(options, exit_code);
   if (!session) return exit_code;
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
   if (!plan) return exit_code;
   const ResolvedPipeline& pipeline = session->pipeline;
   // A pipeline with a report node says which results and settings it wants; otherwise every

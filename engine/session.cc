@@ -129,4 +129,10 @@ std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, in
   return std::nullopt;
 }
 
+std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code) {
+  PlanOptions options;
+  options.verify_inputs = false;
+  return PlanSession(session, options, exit_code);
+}
+
 }  // namespace xstilts

@@ -73,6 +73,10 @@ std::optional<Session> OpenSession(const PipelineOptions& options, int& exit_cod
 // returns the exit code (2 for invalid input such as a missing dataset file) in `exit_code`.
 std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, int& exit_code);
 
+// PlanSession for the commands that only read (status, explain, report, export, cache push/pull,
+// gc's kept keys): cached inputs are not checksummed, so nothing is moved aside.
+std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code);
+
 // Loads and resolves only (no cache): for `graph` and validation.
 std::optional<ResolvedPipeline> LoadResolved(const PipelineOptions& options, int& exit_code);
 

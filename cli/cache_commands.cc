@@ -2,10 +2,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <set>
-#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -13,6 +13,7 @@
 #include "base/byte_sizes.h"
 #include "base/durations.h"
 #include "base/messages.h"
+#include "base/parallel_for.h"
 #include "cli/cache_commands.h"
 #include "data/cache_inventory.h"
 #include "engine/cache_gc.h"
@@ -75,9 +76,111 @@ Transfer TransferOne(Session& session, const std::string& key, const std::string
 // Entries moved at once by push and pull: transfers wait on the network more than on the CPU.
 constexpr size_t kParallelTransfers = 4;
 
+// A remote cache is configured: --remote, else $XSTILTS_REMOTE.
+bool HasRemote(const CacheOptions& options) {
+  return !options.remote.empty() || std::getenv("XSTILTS_REMOTE") != nullptr;
+}
+
+// The current entry of one node of a pipeline, in this cache and in the remote one.
+struct TieredEntry {
+  std::string key, node, type;
+  uint64_t bytes = 0;  // its artifact files, as its metadata lists them
+  bool local = false, remote = false;
+};
+
+uint64_t ListedBytes(const nlohmann::json& meta) {
+  uint64_t bytes = 0;
+  if (!meta.contains("files")) return 0;
+  for (const auto& [name, info] : meta["files"].items()) bytes += info.value("size", uint64_t{0});
+  return bytes;
+}
+
+// Every node of the pipeline `options.pipelines` names (with --set) and where its entry is: asks the
+// remote for each key's manifest. nullopt after printing why.
+std::optional<std::vector<TieredEntry>> PipelineAcrossTiers(const CacheOptions& options, std::string& remote_url,
+                                                            int& exit_code) {
+  PipelineOptions p;
+  p.pipeline = options.pipelines.front();
+  p.cache_dir = options.cache_dir;
+  p.set = options.set;
+  p.remote = options.remote;
+  p.remote_ca = options.remote_ca;
+  p.remote_read_only = true;
+  std::optional<Session> session = OpenSession(p, exit_code);
+  if (!session) return std::nullopt;
+  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
+  if (!plan) return std::nullopt;
+  remote_url = session->remote->url();
+  std::vector<TieredEntry> entries;
+  for (size_t i = 0; i < plan->nodes.size(); ++i) {
+    TieredEntry e;
+    e.key = plan->nodes[i].key;
+    e.node = session->pipeline.nodes[i].name;
+    e.type = session->pipeline.nodes[i].type->name;
+    std::optional<nlohmann::json> manifest = session->index->RemoteManifest(e.key);
+    std::optional<CacheEntry> local = session->store->Lookup(e.key);
+    e.local = local.has_value();
+    e.remote = manifest.has_value();
+    if (local || manifest) e.bytes = ListedBytes(local ? local->meta : *manifest);
+    entries.push_back(std::move(e));
+  }
+  if (!session->remote->usable()) {
+    exit_code = kExitEnvironment;  // the warning said why
+    return std::nullopt;
+  }
+  return entries;
+}
+
+const char* Where(const TieredEntry& e) {
+  return e.local && e.remote ? "both" : e.local ? "local" : e.remote ? "remote" : "-";
+}
+
+int LsAcrossTiers(const CacheOptions& options) {
+  int exit_code = 0;
+  std::string remote_url;
+  std::optional<std::vector<TieredEntry>> entries = PipelineAcrossTiers(options, remote_url, exit_code);
+  if (!entries) return exit_code;
+  std::printf("%-12s  %-28s %-16s %10s  %s\n", "key", "node", "type", "size", ("where (remote: " + remote_url + ")").c_str());
+  for (const TieredEntry& e : *entries) {
+    std::printf("%-12s  %-28s %-16s %10s  %s\n", e.key.substr(0, 12).c_str(), e.node.c_str(), e.type.c_str(),
+                e.local || e.remote ? FormatBytes(static_cast<int64_t>(e.bytes)).c_str() : "-", Where(e));
+  }
+  return 0;
+}
+
+int DuAcrossTiers(const CacheOptions& options) {
+  int exit_code = 0;
+  std::string remote_url;
+  std::optional<std::vector<TieredEntry>> entries = PipelineAcrossTiers(options, remote_url, exit_code);
+  if (!entries) return exit_code;
+  for (const bool remote : {false, true}) {
+    std::map<std::string, std::pair<uint64_t, int>> by_type;
+    uint64_t total = 0;
+    int held = 0;
+    for (const TieredEntry& e : *entries) {
+      if (!(remote ? e.remote : e.local)) continue;
+      by_type[e.type].first += e.bytes;
+      ++by_type[e.type].second;
+      total += e.bytes;
+      ++held;
+    }
+    std::printf("%s: %s in %d of the %zu entries of %s\n", remote ? remote_url.c_str() : "this cache",
+                FormatBytes(static_cast<int64_t>(total)).c_str(), held, entries->size(), options.pipelines.front().c_str());
+    for (const auto& [type, size] : by_type) {
+      std::printf("  %10s  %4d  %s\n", FormatBytes(static_cast<int64_t>(size.first)).c_str(), size.second, type.c_str());
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int CacheLsCommand(const CacheOptions& options) {
+  if (!options.pipelines.empty() && HasRemote(options)) return LsAcrossTiers(options);
+  if (!options.remote.empty()) {
+    PrintError("cache ls --remote needs --pipeline P: a remote cache over HTTP cannot be listed, only asked for a pipeline's keys");
+    return 2;
+  }
   int exit_code = 0;
   std::unique_ptr<ArtifactStore> store = OpenStore(options.cache_dir, exit_code);
   if (!store) return exit_code;
@@ -97,6 +200,15 @@ int CacheLsCommand(const CacheOptions& options) {
 }
 
 int CacheDuCommand(const CacheOptions& options) {
+  if (!options.pipelines.empty()) {
+    if (HasRemote(options)) return DuAcrossTiers(options);
+    PrintError("cache du --pipeline P compares this cache with a remote one: give --remote URL");
+    return 2;
+  }
+  if (!options.remote.empty()) {
+    PrintError("cache du --remote needs --pipeline P: a remote cache over HTTP cannot be listed, only asked for a pipeline's keys");
+    return 2;
+  }
   int exit_code = 0;
   std::unique_ptr<ArtifactStore> store = OpenStore(options.cache_dir, exit_code);
   if (!store) return exit_code;
@@ -147,6 +259,11 @@ int CacheVerifyCommand(const CacheOptions& options) {
 }
 
 int CacheGcCommand(const CacheOptions& options, const std::atomic<bool>* cancel) {
+  if (!options.remote.empty()) {
+    PrintError("cache gc cleans this cache only: a remote cache over HTTP cannot be listed, so its server evicts "
+               "(bazel-remote --max_size; for nginx, docs/cache.md shows a cron line)");
+    return 2;
+  }
   GcOptions gc;
   gc.dry_run = options.dry_run;
   if (!options.max_size.empty() && !ParseBytes(options.max_size, gc.max_bytes)) {
@@ -202,17 +319,10 @@ int CacheTransferCommand(const PipelineOptions& options, bool push) {
   }
   std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
   if (!plan) return exit_code;
-  std::atomic<size_t> next{0};
   std::atomic<size_t> counts[4] = {0, 0, 0, 0};  // by Transfer
-  std::vector<std::thread> workers;
-  for (size_t w = 0; w < std::min(kParallelTransfers, plan->nodes.size()); ++w) {
-    workers.emplace_back([&] {
-      for (size_t i; (i = next++) < plan->nodes.size();) {
-        ++counts[static_cast<int>(TransferOne(*session, plan->nodes[i].key, session->pipeline.nodes[i].name, push))];
-      }
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
+  ForEachInParallel(plan->nodes.size(), kParallelTransfers, [&](size_t i) {
+    ++counts[static_cast<int>(TransferOne(*session, plan->nodes[i].key, session->pipeline.nodes[i].name, push))];
+  });
   const size_t moved = counts[static_cast<int>(Transfer::kMoved)], missing = counts[static_cast<int>(Transfer::kMissing)],
                failed = counts[static_cast<int>(Transfer::kFailed)];
   const RemoteStore::Counts& totals = session->remote->counts();

@@ -12,8 +12,10 @@ namespace xstilts {
 
 struct CacheOptions {
   std::string cache_dir;                // --cache
-  std::vector<std::string> pipelines;   // gc --keep P...; ls --pipeline P
-  std::vector<std::string> set;         // gc: overrides for the kept pipelines
+  std::vector<std::string> pipelines;   // gc --keep P...; ls, du --pipeline P
+  std::vector<std::string> set;         // overrides for those pipelines
+  std::string remote;                   // ls, du: --remote URL (else $XSTILTS_REMOTE); gc refuses one
+  std::string remote_ca;                // --remote-ca FILE
   std::string max_size;                 // gc --max-size 20G
   std::string older_than;               // gc --older-than 30d
   bool dry_run = false;                 // gc --dry-run
@@ -21,6 +23,8 @@ struct CacheOptions {
   std::string group;                    // init --group
 };
 
+// ls and du look at the local cache; with --pipeline P and a remote cache, at P's current entries
+// in both (a remote cache over HTTP cannot be listed, only asked for keys).
 int CacheLsCommand(const CacheOptions& options);
 int CacheDuCommand(const CacheOptions& options);
 int CacheVerifyCommand(const CacheOptions& options);

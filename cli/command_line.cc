@@ -21,9 +21,20 @@ CacheCommandLine::CacheCommandLine(CLI::App& app) {
   };
   ls_ = cache_->add_subcommand("ls", "list the entries: node, type, size, when built and last used");
   add_cache_dir(ls_);
-  ls_->add_option("--pipeline", options_.pipelines, "only the entries built from this pipeline file");
+  const auto add_remote = [&](CLI::App* command) {
+    command->add_option("--remote", options_.remote, "remote cache URL (default: $XSTILTS_REMOTE; docs/cache.md)");
+    command->add_option("--remote-ca", options_.remote_ca, "CA bundle to trust for the remote cache's TLS");
+    command->add_option("--set", options_.set, "overrides for the pipeline, as for run");
+  };
+  ls_->add_option("--pipeline", options_.pipelines,
+                  "only the entries built from this pipeline file; with a remote, its current entries in both caches")
+      ->expected(1);
+  add_remote(ls_);
   du_ = cache_->add_subcommand("du", "the cache's size by node type and by pipeline");
   add_cache_dir(du_);
+  du_->add_option("--pipeline", options_.pipelines, "with --remote: the size of this pipeline's entries in both caches")
+      ->expected(1);
+  add_remote(du_);
   verify_ = cache_->add_subcommand("verify", "check every entry's files against their SHA-256 (exit 1 if one is corrupt)");
   add_cache_dir(verify_);
   verify_->add_flag("--repair", options_.repair, "move corrupt entries to corrupt/, to be rebuilt");
@@ -34,6 +45,7 @@ CacheCommandLine::CacheCommandLine(CLI::App& app) {
   gc_->add_option("--max-size", options_.max_size, "stop once the cache is this small (500M, 20G)");
   gc_->add_option("--older-than", options_.older_than, "only remove entries unused for this long (12h, 30d, 2w)");
   gc_->add_flag("--dry-run", options_.dry_run, "say what would be removed, remove nothing");
+  gc_->add_option("--remote", options_.remote, "refused: a remote cache's server evicts (docs/cache.md)");
   push_ = cache_->add_subcommand("push", "upload the pipeline's built entries to the remote cache");
   AddPipelineOptions(push_, transfer_);
   pull_ = cache_->add_subcommand("pull", "download the pipeline's entries that the remote cache has");

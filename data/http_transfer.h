@@ -24,7 +24,7 @@ namespace xstilts {
 // (https://user:pass@host/); RedactUrl removes them for messages.
 struct HttpAuth {
   std::string bearer_token;        // sent as "Authorization: Bearer <token>" when not empty
-  std::filesystem::path ca_file;   // a CA bundle to trust besides the system's; TLS is always verified
+  std::filesystem::path ca_file;   // CA certificates to verify servers with, in place of the system's; TLS is always verified
   bool netrc = true;               // take user and password from ~/.netrc when the URL has none
 };
 

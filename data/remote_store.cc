@@ -4,7 +4,9 @@
 #include <cctype>
 #include <chrono>
 #include <thread>
+#include <vector>
 
+#include "base/parallel_for.h"
 #include "base/sha256.h"
 
 namespace fs = std::filesystem;
@@ -18,7 +20,10 @@ bool IsTransientReply(const Reply& reply) {
 
 // "HTTP 401 (check the credentials: $XSTILTS_REMOTE_TOKEN, user:password in the URL, ~/.netrc)".
 std::string Describe(const Reply& reply) {
-  if (reply.status == 0) return reply.error;
+  if (reply.status == 0) {
+    return reply.error.find("certificate") == std::string::npos ? reply.error
+                                                                 : reply.error + " (--remote-ca FILE names a CA to trust)";
+  }
   std::string text = "HTTP " + std::to_string(reply.status);
   if (reply.status == 401 || reply.status == 403) {
     text += " (check the credentials: $XSTILTS_REMOTE_TOKEN, user:password in the URL, or ~/.netrc)";
@@ -39,6 +44,20 @@ bool PlainArtifactName(const std::string& name) {
 bool Sha256HexDigits(const std::string& text) {
   return text.size() == 64 &&
          std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+// Files of one entry moved at once: a model entry has several, and one connection rarely fills the
+// link (nor one core the hashing).
+constexpr size_t kParallelFiles = 4;
+
+struct Blob {
+  std::string name, sha256;
+};
+// The files of an entry's "files" (name -> {size, sha256}).
+std::vector<Blob> Blobs(const nlohmann::json& files) {
+  std::vector<Blob> blobs;
+  for (const auto& [name, info] : files.items()) blobs.push_back({name, info["sha256"].get<std::string>()});
+  return blobs;
 }
 
 }  // namespace
@@ -156,26 +175,28 @@ Status RemoteStore::Fetch(const std::string& key, const nlohmann::json& manifest
   if (store.Lookup(key)) return Status::Ok();  // published meanwhile
   Result<fs::path> tmp = store.CreateTempDir(key);
   if (!tmp.ok()) return tmp.status();
-  std::error_code ec;
-  for (const auto& [name, info] : manifest["files"].items()) {
-    const std::string sha256 = info["sha256"].get<std::string>();
-    const fs::path file = *tmp / name;
-    Result<std::string> hashed = FetchBlob(sha256, file);
-    Status fetched = hashed.status();
-    const std::string got = hashed.ok() ? hashed.value() : "";
-    if (fetched.ok() && got != sha256) {
+  const std::vector<Blob> blobs = Blobs(manifest["files"]);
+  std::vector<Status> fetched(blobs.size(), Status::Ok());
+  ForEachInParallel(blobs.size(), kParallelFiles, [&](size_t i) {
+    const auto& [name, sha256] = blobs[i];
+    Result<std::string> hashed = FetchBlob(sha256, *tmp / name);
+    if (!hashed.ok()) {
+      fetched[i] = hashed.status();
+    } else if (hashed.value() != sha256) {
       {
         std::lock_guard<std::mutex> guard(mutex_);
         bad_blobs_.insert(sha256);
       }
-      fetched = Status::Error(ErrorKind::kCorrupt, "remote cache " + shown_url_ + ": blob of " + name + " (entry " +
-                                                       key.substr(0, 12) + ") has sha256 " + got + ", the manifest says " +
-                                                       sha256 + "; not used");
+      fetched[i] = Status::Error(ErrorKind::kCorrupt, "remote cache " + shown_url_ + ": blob of " + name + " (entry " +
+                                                          key.substr(0, 12) + ") has sha256 " + hashed.value() +
+                                                          ", the manifest says " + sha256 + "; not used");
     }
-    if (!fetched.ok()) {
-      fs::remove_all(*tmp, ec);
-      return fetched;
-    }
+  });
+  for (const Status& status : fetched) {
+    if (status.ok()) continue;
+    std::error_code ec;
+    fs::remove_all(*tmp, ec);
+    return status;
   }
   nlohmann::json meta = manifest;
   const nlohmann::json files = meta["files"];
@@ -214,9 +235,12 @@ Status RemoteStore::PutBlob(const std::string& sha256, const fs::path& file) {
 
 Status RemoteStore::Upload(const CacheEntry& entry) {
   if (options_.read_only) return Status::Ok();
-  for (const auto& [name, info] : entry.meta["files"].items()) {
-    Status put = PutBlob(info["sha256"].get<std::string>(), entry.dir / name);
-    if (!put.ok()) return put;
+  const std::vector<Blob> blobs = Blobs(entry.meta["files"]);
+  std::vector<Status> put_blobs(blobs.size(), Status::Ok());
+  ForEachInParallel(blobs.size(), kParallelFiles,
+                    [&](size_t i) { put_blobs[i] = PutBlob(blobs[i].sha256, entry.dir / blobs[i].name); });
+  for (const Status& status : put_blobs) {
+    if (!status.ok()) return status;  // no manifest: it would name a missing blob
   }
   RequestOptions put;
   put.method = "PUT";

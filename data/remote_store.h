@@ -8,12 +8,12 @@
 // Nothing from the remote is trusted. A manifest is checked before use (ParseManifest). Files are
 // downloaded into a temp directory of the local store, resumed with Range after a dropped
 // connection, hashed on the way, and published there only when each hashes to what the manifest
-// says; else Fetch
-// fails naming both hashes, nothing is published, and the blob is remembered as bad so that a
-// later Upload replaces it. Transient failures (no reply, 408, 429, 5xx) are retried with
-// exponential backoff; once a request gets no reply or a server error after them, later ones fail
-// at once, so a server that is down or failing costs one timeout per run. Messages name the server by its redacted URL: no
-// credentials.
+// says; else Fetch fails naming both hashes, nothing is published, and the blob is remembered as
+// bad so that a later Upload replaces it. The files of one entry move up to 4 at once, each
+// streamed (bounded memory whatever their size). Transient failures (no reply, 408, 429, 5xx) are
+// retried with exponential backoff; once a request gets no reply or a server error after them,
+// later ones fail at once, so a server that is down or failing costs one timeout per run.
+// Messages name the server by its redacted URL: no credentials.
 //
 // Thread-safety: all methods may be called from several threads at once.
 #pragma once

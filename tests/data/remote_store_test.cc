@@ -1,6 +1,6 @@
 // RemoteStore against a small in-process HTTP server: a download cut off halfway continues with
-// Range, bytes that do not match the manifest are never published, and malformed manifests are
-// refused before anything is asked for.
+// Range, bytes that do not match the manifest are never published, the files of an entry move at
+// once, and malformed manifests are refused before anything is asked for.
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -98,6 +98,24 @@ TEST_F(RemoteStoreTest, BytesThatDoNotMatchTheManifestAreNeverPublished) {
   EXPECT_TRUE(fs::is_empty(dir_ / "cache" / "tmp"));
 }
 
+TEST_F(RemoteStoreTest, TheFilesOfAnEntryAreDownloadedAtOnce) {
+  nlohmann::json files;
+  for (int i = 0; i < 4; ++i) {
+    HttpResource blob{RandomBytes(20000) + std::to_string(i)};
+    blob.chunk_bytes = 2000;
+    blob.drip_seconds = 0.03;  // 0.3 s a file
+    files["part" + std::to_string(i) + ".h5"] = {{"size", blob.body.size()}, {"sha256", Sha256Hex(blob.body)}};
+    server_.Serve("/cache/cas/" + Sha256Hex(blob.body), blob);
+  }
+  RemoteStore remote = Remote();
+  Status fetched = remote.Fetch(kKey, nlohmann::json{{"key", kKey}, {"node", "a"}, {"files", files}}, *store_);
+  ASSERT_TRUE(fetched.ok()) << fetched.message();
+  ASSERT_TRUE(store_->Lookup(kKey));
+  EXPECT_TRUE(store_->Verify(*store_->Lookup(kKey)).ok());
+  EXPECT_EQ(remote.counts().blobs_downloaded.load(), 4);
+  EXPECT_EQ(server_.most_connections_at_once(), 4);
+}
+
 TEST_F(RemoteStoreTest, MalformedManifestsAreRefused) {
   const std::string sha = Sha256Hex("x");
   const auto problem = [&](const std::string& text) { return ParseManifest(text, kKey).status().message(); };
@@ -151,6 +169,10 @@ TEST(RemoteStoreLarge, TwoGibibytesGoUpAndDownInBoundedMemory) {
   const fs::path dir = fs::temp_directory_path() / ("xstilts_remote_large_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
+  struct RemovedLast {
+    fs::path dir;
+    ~RemovedLast() { fs::remove_all(dir); }
+  } removed_last{dir};  // destroyed after nginx, whose stop needs the pid file in `dir`
   testing::NginxServer nginx(dir / "server", "u", "p");
   if (!nginx.installed()) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
   ASSERT_TRUE(nginx.running());
@@ -181,7 +203,6 @@ TEST(RemoteStoreLarge, TwoGibibytesGoUpAndDownInBoundedMemory) {
   // ru_maxrss is in KiB: the transfers may add buffers (curl's, the hasher's queue), not the file.
   std::printf("2 GiB up and down: peak RSS grew by %ld MiB\n", (after.ru_maxrss - before.ru_maxrss) / 1024);
   EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 200 * 1024) << "peak RSS grew by " << (after.ru_maxrss - before.ru_maxrss) / 1024 << " MiB";
-  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -15,16 +15,18 @@ namespace xstilts::testing {
 
 class NginxServer {
  public:
-  // Serves `dir`/root; PUT needs user:password. available() is false (with why()) when nginx is
-  // not installed; a failure to start otherwise is an error for the test to report.
-  NginxServer(const std::filesystem::path& dir, const std::string& user, const std::string& password)
+  // Serves `dir`/root; PUT needs user:password. With `tls`, over https with a self-signed
+  // certificate (ca()). installed() is false when nginx is not installed; a failure to start
+  // otherwise is an error for the test to report.
+  NginxServer(const std::filesystem::path& dir, const std::string& user, const std::string& password, bool tls = false)
       : dir_(dir), port_(FreePort()) {
     const std::string start = Script() + " start '" + dir_.string() + "' " + std::to_string(port_) + " '" + user + ":" +
-                              password + "' 2> '" + dir_.string() + ".err'";
+                              password + "'" + (tls ? " tls" : "") + " 2> '" + dir_.string() + ".err'";
     const int rc = std::system(start.c_str());
     status_ = WIFEXITED(rc) ? WEXITSTATUS(rc) : 1;
-    url_ = "http://" + user + ":" + password + "@127.0.0.1:" + std::to_string(port_) + "/cache";
-    shown_url_ = "http://127.0.0.1:" + std::to_string(port_) + "/cache";
+    const std::string scheme = tls ? "https://" : "http://";
+    url_ = scheme + user + ":" + password + "@127.0.0.1:" + std::to_string(port_) + "/cache";
+    shown_url_ = scheme + "127.0.0.1:" + std::to_string(port_) + "/cache";
   }
   ~NginxServer() {
     if (status_ == 0) (void)std::system((Script() + " stop '" + dir_.string() + "'").c_str());
@@ -38,6 +40,7 @@ class NginxServer {
   const std::string& shown_url() const { return shown_url_; }  // as xstilts prints it
   std::filesystem::path root() const { return dir_ / "root"; }
   std::filesystem::path access_log() const { return dir_ / "access.log"; }
+  std::filesystem::path ca() const { return dir_ / "tls.crt"; }  // the certificate, with tls
 
   // A port nothing listens on at the moment.
   static int FreePort() {

@@ -1,11 +1,12 @@
 // The remote cache against a real nginx (WebDAV PUT behind basic auth) that the tests start and
 // stop (scripts/nginx-webdav.sh): uploads, a second cache answered by manifests alone, inputs
 // downloaded and verified, a corrupt blob caught and replaced, a server that is down or refuses,
-// and credentials that never show.
+// credentials from ~/.netrc, TLS verification, and credentials that never show.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -82,6 +83,19 @@ class RemoteCache : public ::testing::Test {
     for (std::string line; std::getline(log, line);) ++log_seen_;
   }
 
+  // The name of b's blob on the server ("" when it has none).
+  std::string BlobOfB() const {
+    for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "cas")) {
+      std::ifstream in(e.path(), std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      // b.txt holds ALPHA once; c.txt (b's twice) ALPHA twice.
+      const std::string& t = text.str();
+      if (t.find("ALPHA") != std::string::npos && t.find("ALPHA\nALPHA") == std::string::npos) return e.path().filename();
+    }
+    return "";
+  }
+
   CliHarness h_{::testing::UnitTest::GetInstance()->current_test_info()->name()};
   NginxServer nginx_{h_.dir() / "server", "xstilts", kPassword};
   int port_ = 0;
@@ -127,15 +141,7 @@ TEST_F(RemoteCache, ACorruptBlobIsCaughtRebuiltAndReplacedNeverServed) {
   CliResult first = Run("cache_a");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   // Damage b's blob on the server, keeping its size.
-  std::string b_blob;
-  for (const auto& e : fs::directory_iterator(server_ / "root" / "cache" / "cas")) {
-    std::ifstream in(e.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    // b.txt holds ALPHA once; c.txt (b's twice) ALPHA twice.
-    const std::string& t = text.str();
-    if (t.find("ALPHA") != std::string::npos && t.find("ALPHA\nALPHA") == std::string::npos) b_blob = e.path().filename();
-  }
+  const std::string b_blob = BlobOfB();
   ASSERT_FALSE(b_blob.empty());
   const fs::path blob = server_ / "root" / "cache" / "cas" / b_blob;
   std::string bytes;
@@ -279,6 +285,105 @@ TEST(RemoteCacheFailing, AServerAnswering500GivesAWarningAndTheRunGoesOn) {
   // The first lookup is asked 4 times (3 retries with backoff), then the remote is left alone.
   EXPECT_EQ(server.Requests("/cache/ac/" + plan["nodes"][0]["key"].get<std::string>()).size(), 4u);
   EXPECT_EQ(server.Requests().size(), 4u);
+}
+
+// user:password from ~/.netrc when the URL has none; never printed.
+TEST_F(RemoteCache, CredentialsFromNetrc) {
+  h_.Write("home/.netrc", "machine 127.0.0.1 login xstilts password " + std::string(kPassword) + "\n");
+  fs::permissions(h_.dir() / "home" / ".netrc", fs::perms::owner_read | fs::perms::owner_write);
+  const char* home = std::getenv("HOME");
+  const std::string old_home = home ? home : "";
+  ::setenv("HOME", (h_.dir() / "home").c_str(), 1);
+  CliResult r = h_.Run({"run", "p.yaml", "--json", "--cache", "cache_a", "--remote", shown_});
+  ::setenv("HOME", old_home.c_str(), 1);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  EXPECT_EQ(Requests("PUT /cache/ac/"), 3u) << "nginx takes a PUT only with the password";
+  EXPECT_EQ((r.out + r.err).find(kPassword), std::string::npos);
+}
+
+// https: verified against the CA given with --remote-ca; without it the server's self-signed
+// certificate is refused (a warning, and the run goes on locally), never silently trusted.
+TEST(RemoteCacheTls, TheServerCertificateIsVerified) {
+  CliHarness h("remote_tls");
+  NginxServer nginx(h.dir() / "server", "xstilts", kPassword, /*tls=*/true);
+  if (!nginx.installed()) GTEST_SKIP() << "nginx is not installed (scripts/install-deps.sh installs it)";
+  ASSERT_TRUE(nginx.running()) << h.Read("server.err");
+  h.Write("p.yaml", kChain);
+  CliResult untrusted = h.Run({"run", "p.yaml", "--json", "--cache", "cache_a", "--remote", nginx.url()});
+  ASSERT_EQ(untrusted.exit_code, 0) << untrusted.err;
+  EXPECT_EQ(untrusted.Statuses()["c"], "ran");
+  EXPECT_NE(untrusted.err.find("warning: remote cache " + nginx.shown_url() + ": "), std::string::npos) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("SSL certificate problem"), std::string::npos) << untrusted.err;
+  EXPECT_NE(untrusted.err.find("(--remote-ca FILE names a CA to trust)"), std::string::npos) << untrusted.err;
+  EXPECT_FALSE(fs::exists(nginx.root() / "cache" / "ac")) << "nothing may be uploaded to an unverified server";
+
+  CliResult trusted = h.Run({"run", "p.yaml", "--json", "--cache", "cache_b", "--remote", nginx.url(), "--remote-ca",
+                             nginx.ca().string()});
+  ASSERT_EQ(trusted.exit_code, 0) << trusted.err;
+  EXPECT_EQ(trusted.err.find("warning"), std::string::npos) << trusted.err;
+  size_t manifests = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(nginx.root() / "cache" / "ac")) ++manifests;
+  EXPECT_EQ(manifests, 3u);
+  CliResult fetched = h.Run({"run", "p.yaml", "--json", "--cache", "cache_c", "--remote", nginx.url(), "--remote-ca",
+                             nginx.ca().string()});
+  EXPECT_EQ(fetched.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "cached"}, {"c", "cached"}}));
+  for (const CliResult* r : {&untrusted, &trusted, &fetched}) EXPECT_EQ((r->out + r->err).find(kPassword), std::string::npos);
+}
+
+// A remote cache cannot be listed over HTTP; ls and du show a pipeline's current entries in both.
+TEST_F(RemoteCache, LsAndDuShowWhereAPipelinesEntriesAre) {
+  ASSERT_EQ(Run("cache_a").exit_code, 0);
+  const std::vector<std::string> variant = {"--set", "c.params.env={VARIANT: \"2\"}"};
+  std::vector<std::string> ls = {"cache", "ls", "--pipeline", "p.yaml", "--cache", "cache_a", "--remote", url_};
+  ls.insert(ls.end(), variant.begin(), variant.end());
+  CliResult listed = h_.Run(ls);
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find(kPassword), std::string::npos);
+  std::map<std::string, std::string> where;  // node -> last column
+  std::istringstream lines(listed.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_NE(line.find("where (remote: " + shown_ + ")"), std::string::npos) << line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::string key, node, type, column, last;
+    fields >> key >> node;
+    while (fields >> column) last = column;
+    where[node] = last;
+  }
+  EXPECT_EQ(where, (std::map<std::string, std::string>{{"a", "both"}, {"b", "both"}, {"c", "-"}})) << listed.out;
+  CliResult empty = h_.Run({"cache", "ls", "--pipeline", "p.yaml", "--cache", "cache_b", "--remote", url_});
+  EXPECT_EQ(std::count(empty.out.begin(), empty.out.end(), '\n'), 4) << empty.out;
+  EXPECT_EQ(empty.out.find("both"), std::string::npos) << empty.out;
+  EXPECT_EQ(empty.out.find("local\n"), std::string::npos) << empty.out;
+
+  std::vector<std::string> du = {"cache", "du", "--pipeline", "p.yaml", "--cache", "cache_a", "--remote", url_};
+  du.insert(du.end(), variant.begin(), variant.end());
+  CliResult sizes = h_.Run(du);
+  ASSERT_EQ(sizes.exit_code, 0) << sizes.err;
+  EXPECT_NE(sizes.out.find(" in 2 of the 3 entries of p.yaml\n"), std::string::npos) << sizes.out;
+  EXPECT_NE(sizes.out.find(shown_ + ": "), std::string::npos) << sizes.out;
+
+  CliResult unlisted = h_.Run({"cache", "ls", "--cache", "cache_a", "--remote", url_});
+  EXPECT_EQ(unlisted.exit_code, 2);
+  EXPECT_NE(unlisted.err.find("needs --pipeline P"), std::string::npos) << unlisted.err;
+  CliResult gc = h_.Run({"cache", "gc", "--cache", "cache_a", "--remote", url_});
+  EXPECT_EQ(gc.exit_code, 2);
+  EXPECT_NE(gc.err.find("its server evicts"), std::string::npos) << gc.err;
+}
+
+// A server that evicted a blob but kept its manifest (a cron job cleaning cas/): the entry counts
+// as cached until something reads it; then it is built here and uploaded again.
+TEST_F(RemoteCache, AManifestWhoseBlobIsGoneIsRebuilt) {
+  ASSERT_EQ(Run("cache_a").exit_code, 0);
+  const std::string b_blob = BlobOfB();
+  ASSERT_FALSE(b_blob.empty());
+  ASSERT_TRUE(fs::remove(server_ / "root" / "cache" / "cas" / b_blob));
+  CliResult r = Run("cache_b", {"--set", "c.params.env={VARIANT: \"2\"}"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses(), (std::map<std::string, std::string>{{"a", "cached"}, {"b", "ran"}, {"c", "ran"}}));
+  EXPECT_EQ(Sha256File(server_ / "root" / "cache" / "cas" / b_blob), b_blob) << "b's upload puts the blob back";
 }
 
 TEST_F(RemoteCache, ReadOnlyNeverUploads) {

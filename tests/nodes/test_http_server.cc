@@ -128,14 +128,22 @@ std::vector<HttpRequest> TestHttpServer::Requests(const std::string& path) const
 
 void TestHttpServer::Loop(double max_lifetime_seconds) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(max_lifetime_seconds);
+  std::vector<std::thread> connections;  // one thread each
   while (!stop_ && std::chrono::steady_clock::now() < deadline) {
     pollfd p{listen_fd_, POLLIN, 0};
     if (::poll(&p, 1, 100) <= 0) continue;
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
-    Handle(fd);
-    ::close(fd);
+    connections.emplace_back([this, fd] {
+      const int now = ++open_connections_;
+      for (int most = most_connections_.load(); now > most && !most_connections_.compare_exchange_weak(most, now);) {
+      }
+      Handle(fd);
+      ::close(fd);
+      --open_connections_;
+    });
   }
+  for (std::thread& connection : connections) connection.join();
 }
 
 bool TestHttpServer::SendAll(int fd, const char* data, size_t size) {

@@ -1,6 +1,7 @@
 // TestHttpServer: a small HTTP/1.1 server for download tests. It listens on 127.0.0.1 on an
-// ephemeral port, serves byte strings from memory on one thread of the test process (one
-// connection at a time, `Connection: close`), and records every request it gets.
+// ephemeral port, serves byte strings from memory (a thread of the test process per connection,
+// `Connection: close`), and records every request it gets and how many connections were open at
+// once.
 //
 // Misbehaviour is switched per resource (HttpResource): ignore Range, drop the connection after N
 // body bytes, answer an error status, redirect, drip slowly, or stall. Every wait is bounded: the
@@ -57,6 +58,7 @@ class TestHttpServer {
   void Serve(const std::string& path, HttpResource resource);
   std::vector<HttpRequest> Requests() const;  // every request so far, in order. Thread-safe.
   std::vector<HttpRequest> Requests(const std::string& path) const;
+  int most_connections_at_once() const { return most_connections_; }
 
  private:
   void Loop(double max_lifetime_seconds);
@@ -67,6 +69,7 @@ class TestHttpServer {
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
+  std::atomic<int> open_connections_{0}, most_connections_{0};
   mutable std::mutex mutex_;
   std::map<std::string, HttpResource> resources_;
   std::map<std::string, int> served_;  // requests per path so far

@@ -26,8 +26,11 @@ std::string Reasons(const NodePlan& plan) {
 void PrintPlan(const ResolvedPipeline& pipeline, const Plan& plan, std::FILE* out) {
   size_t stale = plan.CountState(NodeState::kStale);
   const size_t left_out = plan.CountState(NodeState::kNotSelected);
-  std::fprintf(out, "%zu nodes: %zu cached, %zu to run%s\n", pipeline.nodes.size(), plan.CountState(NodeState::kCached),
-               stale, left_out ? (", " + std::to_string(left_out) + " left out (--only)").c_str() : "");
+  size_t missing = 0;  // a dry run's nodes whose files (or whose inputs' files) are missing
+  for (const NodePlan& p : plan.nodes) missing += p.stale_kind == StaleKind::kInputMissing;
+  std::fprintf(out, "%zu nodes: %zu cached, %zu to run%s%s\n", pipeline.nodes.size(), plan.CountState(NodeState::kCached),
+               stale, missing ? (" (" + std::to_string(missing) + " of them need files that are missing)").c_str() : "",
+               left_out ? (", " + std::to_string(left_out) + " left out (--only)").c_str() : "");
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     if (plan.nodes[i].state == NodeState::kStale) {
       std::fprintf(out, "  %s: %s\n", pipeline.nodes[i].name.c_str(), Reasons(plan.nodes[i]).c_str());
@@ -95,6 +98,7 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   plan_options.force = options.force;
   plan_options.only = options.only;
   plan_options.verify_inputs = !options.dry_run;
+  plan_options.allow_missing_files = options.dry_run;  // a real run refuses them all, before it starts
   std::optional<Plan> planned = PlanSession(*session, plan_options, exit_code);
   if (!planned) return exit_code;
   const Plan& plan = *planned;

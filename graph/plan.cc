@@ -63,6 +63,21 @@ class RecordingHasher : public FileHasher {
   std::vector<HashedFile>& files_;
 };
 
+// With allow_missing_files: when upstream nodes of `i` cannot have keys (files missing), plans `i`
+// the same way, naming the nodes whose files are missing, and returns true. `missing[j]`: those
+// nodes for node j (j itself when its own files are missing).
+bool WaitsForMissingInput(const ResolvedPipeline& pipeline, size_t i, std::vector<std::set<std::string>>& missing,
+                          NodePlan& p) {
+  for (size_t d : pipeline.nodes[i].deps) missing[i].insert(missing[d].begin(), missing[d].end());
+  if (missing[i].empty()) return false;
+  std::string names;
+  for (const std::string& name : missing[i]) names += (names.empty() ? "" : ", ") + name;
+  p.state = NodeState::kStale;
+  p.stale_kind = StaleKind::kInputMissing;
+  p.reasons = {"waits for the missing files of " + names};
+  return true;
+}
+
 }  // namespace
 
 const char* StaleKindName(StaleKind kind) {
@@ -73,6 +88,7 @@ const char* StaleKindName(StaleKind kind) {
     case StaleKind::kKeyChanged: return "key_changed";
     case StaleKind::kCorrupt: return "corrupt";
     case StaleKind::kForced: return "forced";
+    case StaleKind::kInputMissing: return "input_missing";
   }
   return "unknown";
 }
@@ -99,12 +115,22 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
   // Every node's external files are hashed, so that all missing or unreadable ones are reported
   // at once rather than one per run.
   std::string problems;
+  std::vector<std::set<std::string>> missing(pipeline.nodes.size());  // allow_missing_files
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     NodePlan& p = plan.nodes[i];
+    if (options.allow_missing_files && WaitsForMissingInput(pipeline, i, missing, p)) continue;
     try {
       RecordingHasher recording(hasher, p.files);
       p.components = KeyComponents(pipeline, i, keys, recording);
     } catch (const std::exception& e) {
+      if (options.allow_missing_files) {
+        p.state = NodeState::kStale;
+        p.stale_kind = StaleKind::kInputMissing;
+        p.reasons = {std::string("needs ") + e.what()};
+        p.files.clear();
+        missing[i].insert(pipeline.nodes[i].name);
+        continue;
+      }
       problems += (problems.empty() ? "" : "\n") + pipeline.nodes[i].Describe() + ": " + e.what();
       continue;
     }
@@ -125,7 +151,9 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
   }
   if (!problems.empty()) return Status::Error(ErrorKind::kInvalidInput, problems);
   std::map<std::string, std::vector<size_t>> by_key;
-  for (size_t i = 0; i < plan.nodes.size(); ++i) by_key[plan.nodes[i].key].push_back(i);
+  for (size_t i = 0; i < plan.nodes.size(); ++i) {
+    if (!plan.nodes[i].key.empty()) by_key[plan.nodes[i].key].push_back(i);
+  }
   for (const auto& [key, twins] : by_key) {
     for (size_t i : twins) {
       for (size_t j : twins) {
@@ -140,7 +168,7 @@ Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, Fi
       if (plan.nodes[i].state != NodeState::kStale) continue;
       for (size_t d : pipeline.nodes[i].deps) {
         NodePlan& input = plan.nodes[d];
-        if (input.state != NodeState::kCached) continue;
+        if (input.state != NodeState::kCached) continue;  // (a node without a key is never cached)
         Status verified = index.Verify(input.key);
         if (!verified.ok()) {
           input.state = NodeState::kStale;

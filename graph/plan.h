@@ -41,6 +41,8 @@ enum class StaleKind {
   kKeyChanged,    // its key changed: reasons name the inputs or params that changed
   kCorrupt,       // its entry failed its checksums when a stale node was about to read it
   kForced,        // --force
+  kInputMissing,  // (planned with allow_missing_files) a file it reads, or an upstream node's, is
+                  // missing: its key cannot be known yet, NodePlan::key is empty
 };
 const char* StaleKindName(StaleKind kind);  // "never_built", "entry_missing", ...
 
@@ -63,6 +65,10 @@ struct PlanOptions {
   std::vector<std::string> force;  // run these even if cached
   std::vector<std::string> only;   // run only these and what they need
   bool verify_inputs = true;       // checksum cached artifacts that stale nodes will read
+  // A dry run's plan: a node whose external files cannot be hashed, and every node downstream of
+  // it, is planned stale with StaleKind::kInputMissing and no key (reasons say what it needs),
+  // instead of failing the plan.
+  bool allow_missing_files = false;
 };
 
 struct Plan {
@@ -71,8 +77,9 @@ struct Plan {
 };
 
 // Computes keys in topological order, looks each up, and gives stale nodes their reasons.
-// Fails (kInvalidInput) when a --force/--only name is unknown or external files cannot be hashed:
-// then the message has one line per node and file, for every such file of the pipeline.
+// Fails (kInvalidInput) when a --force/--only name is unknown or external files cannot be hashed
+// (unless allow_missing_files): then the message has one line per node and file, for every such
+// file of the pipeline.
 Result<Plan> MakePlan(const ResolvedPipeline& pipeline, ArtifactIndex& index, FileHasher& hasher,
                       const PlanOptions& options);
 

@@ -109,6 +109,51 @@ TEST(PaperPipeline, DryRunPlansEveryNodeAndRunsNothing) {
   EXPECT_EQ(artifacts, 0u);
 }
 
+// On a fresh clone nobody has CCGbank or PAN-X: the dry run still plans all 708 nodes, saying what
+// each of those needs; a real run refuses, naming every missing file at once, before it starts.
+TEST(PaperPipeline, DryRunWithoutTheLocalDataSaysWhatIsMissing) {
+  CliHarness h("paper_dry_run_no_data");
+  const std::vector<std::string> nowhere = {"--set", "vars.ccg_dir=" + (h.dir() / "no/ccg").string(), "--set",
+                                            "vars.panx_dir=" + (h.dir() / "no/panx").string()};
+  std::vector<std::string> args = {"run", kFullPipeline, "--dry-run", "--json"};
+  args.insert(args.end(), nowhere.begin(), nowhere.end());
+  CliResult dry = h.Run(args);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  const nlohmann::json plan = dry.Json();
+  ASSERT_EQ(plan["nodes"].size(), kFullNodeCount);
+  std::map<std::string, nlohmann::json> by_name;
+  size_t missing = 0;
+  for (const auto& node : plan["nodes"]) {
+    EXPECT_EQ(node["status"], "would_run") << node["name"];
+    by_name[node["name"].get<std::string>()] = node;
+    if (node["stale_kind"] == "input_missing") {
+      ++missing;
+      EXPECT_EQ(node["key"], "") << node["name"];
+    } else {
+      EXPECT_EQ(node["key"].get<std::string>().size(), 64u) << node["name"];
+    }
+  }
+  EXPECT_EQ(by_name["ccg_train"]["reasons"][0],
+            "needs " + (h.dir() / "no/ccg/ccg.train").string() + ": no such file or directory");
+  EXPECT_EQ(by_name["xlmr_ccg"]["reasons"][0], "waits for the missing files of ccg_train");
+  EXPECT_EQ(by_name["xlmr_mixture"]["stale_kind"], "input_missing");  // the mixture includes CCG
+  EXPECT_EQ(by_name["xlmr_squad"]["stale_kind"], "never_built");
+  EXPECT_EQ(by_name["report"]["stale_kind"], "input_missing");
+  EXPECT_NE(dry.err.find("708 nodes: 0 cached, 708 to run (" + std::to_string(missing) +
+                         " of them need files that are missing)"),
+            std::string::npos)
+      << dry.err.substr(0, 300);
+
+  std::vector<std::string> run = {"run", kFullPipeline};
+  run.insert(run.end(), nowhere.begin(), nowhere.end());
+  CliResult refused = h.Run(run);
+  EXPECT_EQ(refused.exit_code, 2);
+  for (const std::string node : {"ccg_train", "panx_train", "panx_dev", "panx_eval"}) {
+    EXPECT_NE(refused.err.find("error: node '" + node + "' ("), std::string::npos) << node << "\n" << refused.err;
+  }
+  EXPECT_FALSE(fs::exists(h.cache() / "entries") && !fs::is_empty(h.cache() / "entries"));
+}
+
 std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::vector<std::vector<std::string>> rows;

@@ -32,7 +32,8 @@ nlohmann::json KeyComponents(const ResolvedPipeline& pipeline, size_t index,
   const ResolvedNode& node = pipeline.nodes[index];
   nlohmann::json params = nlohmann::json::object();
   for (const ParamSpec& p : node.type->params) {
-    if (p.in_key) params[p.name] = node.params[p.name];
+    if (!p.in_key || (p.key_omits_default && node.params[p.name] == p.default_value)) continue;
+    params[p.name] = node.params[p.name];
   }
   nlohmann::json inputs = nlohmann::json::object();
   for (const ResolvedInput& in : node.inputs) {

@@ -79,6 +79,12 @@ ParamSpec ParamSpec::NonEmpty() const {
   return copy;
 }
 
+ParamSpec ParamSpec::KeyedWhenNotDefault() const {
+  ParamSpec copy = *this;
+  copy.key_omits_default = true;
+  return copy;
+}
+
 std::string ParamSpec::DescribeConstraints() const {
   auto number = [](double v) {
     std::ostringstream out;

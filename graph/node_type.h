@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@ struct ParamSpec {
   std::string doc;
   std::vector<std::string> choices;  // for strings: the allowed values (empty: any)
   bool in_key = true;                // false for settings that cannot change the result (e.g. log cadence)
+  // In the key only when set to another value than the default: a parameter added to a type later,
+  // whose default does what the type did before, leaves the keys of existing nodes unchanged.
+  bool key_omits_default = false;
   // Numbers (each element of a number list): the smallest and largest allowed values, checked
   // when the pipeline loads. `min_exclusive`: the value must be greater than `min`.
   std::optional<double> min;
@@ -40,6 +44,7 @@ struct ParamSpec {
   ParamSpec Above(double value) const;
   ParamSpec AtMost(double value) const;
   ParamSpec NonEmpty() const;
+  ParamSpec KeyedWhenNotDefault() const;  // key_omits_default
   // The constraints in words ("at least 1", "greater than 0 and at most 1", "non-empty"), or "".
   std::string DescribeConstraints() const;
 };
@@ -162,6 +167,10 @@ struct NodeType {
   // Relations between params that no single param states (hidden a multiple of heads), checked
   // when the pipeline loads, after each param passed its own checks. Optional.
   std::function<std::vector<ParamProblem>(const nlohmann::json& params)> check_params;
+  // Relations between params and which optional inputs are connected (an input that needs a
+  // param set), checked when the pipeline loads. Optional.
+  std::function<std::vector<ParamProblem>(const nlohmann::json& params, const std::set<std::string>& connected)>
+      check_inputs;
   // The name of the body in the LibTorch node module that `run` calls (nodes/torch_module.h), or
   // empty when `run` is the whole body. A test checks that the module has a body for each.
   std::string torch_body;

@@ -346,6 +346,12 @@ void ConnectInputs(size_t i, std::vector<Draft>& drafts, const NodeNames& names,
                                             "') needs input '" + p.name + "' (a '" + p.kind + "' artifact)");
     }
   }
+  if (type->check_inputs && draft.node.params.is_object()) {
+    for (const ParamProblem& problem : type->check_inputs(draft.node.params, connected)) {
+      const Value* given = draft.decl->params.is_map() ? draft.decl->params.Find(problem.param) : nullptr;
+      diagnostics.Error(given != nullptr ? given->loc() : draft.node.loc, "node '" + draft.node.name + "': " + problem.message);
+    }
+  }
   std::set<size_t> deps;
   for (const ResolvedInput& in : draft.node.inputs) {
     for (const InputRef& r : in.refs) deps.insert(r.node);

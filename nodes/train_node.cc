@@ -21,7 +21,11 @@ NodeType MakeTrainNodeType() {
   t.version = 1;
   t.inputs = {PortSpec{"model", "model", "the starting point (see `init`)"},
               PortSpec{"train", "tokens", "training data, one tokens artifact per task", false, true},
-              PortSpec{"dev", "tokens", "dev set of the first task: evaluated every eval_every steps", true}};
+              PortSpec{"dev", "tokens", "dev set of the first task: evaluated every eval_every steps", true},
+              PortSpec{"mlm", "tokens",
+                       "a corpus (e.g. multilingual) for masked-LM training alongside the tasks, with head 'mlm', drawn "
+                       "for mlm_share of the updates; tokenized with the model's tokenizer (only input_ids are read)",
+                       true}};
   t.outputs = {PortSpec{"model", "model", "encoder + one head per task; the best dev checkpoint when a dev set is given"},
                PortSpec{"log", "metrics", "per-update loss, learning rate and gradient norm, and the dev scores"}};
   t.params = {
@@ -44,6 +48,16 @@ NodeType MakeTrainNodeType() {
       ParamSpec{"temperature", ParamType::kFloat, 2.0, "sampling: temperature: p_i ∝ n_i^(1/temperature)"}.Above(0),
       ParamSpec{"cap", ParamType::kInt, 0, "sampling: capped (and temperature when > 0): n_i -> min(n_i, cap)"}
           .AtLeast(0),
+      ParamSpec{"mlm_share", ParamType::kFloat, 0.0,
+                "with an mlm input: the share of the updates drawn from it (the tasks share the rest as sampling "
+                "says; epochs then count the tasks' examples only)"}
+          .AtLeast(0)
+          .AtMost(0.95)
+          .KeyedWhenNotDefault(),
+      ParamSpec{"mlm_mask_prob", ParamType::kFloat, 0.15, "with an mlm input: share of its tokens selected for prediction"}
+          .Above(0)
+          .AtMost(1)
+          .KeyedWhenNotDefault(),
       ParamSpec{"init", ParamType::kString, "full",
                 "full: encoder and the heads of the same names from the input model; encoder: the encoder only, new heads",
                 {"full", "encoder"}},
@@ -61,6 +75,15 @@ NodeType MakeTrainNodeType() {
     if (params["steps"].get<int64_t>() == 0 && !(params["epochs"].get<double>() > 0)) {
       problems.push_back({"epochs", "needs steps or epochs: with steps 0, epochs must be greater than 0"});
     }
+    return problems;
+  };
+  t.check_inputs = [](const nlohmann::json& params, const std::set<std::string>& connected) {
+    std::vector<ParamProblem> problems;
+    const double share = params["mlm_share"].get<double>();
+    if (connected.count("mlm") && !(share > 0)) {
+      problems.push_back({"mlm_share", "an mlm input needs mlm_share, the share of the updates it gets (e.g. 0.2)"});
+    }
+    if (!connected.count("mlm") && share > 0) problems.push_back({"mlm_share", "mlm_share needs an mlm input (a corpus)"});
     return problems;
   };
   t.resources.threads = 0;

@@ -2,7 +2,6 @@
 #include <fmt/format.h>
 
 #include "base/input_error.h"
-#include "model/mlm_masking.h"
 #include "model/model_weights.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/token_batches.h"
@@ -46,39 +45,16 @@ void RunPretrainMlm(NodeContext& ctx) {
   const std::string tokens_source = ctx.input("tokens").string();
   const ModelArtifact artifact = ReadModelInput(ctx.input("model"));
   const TokenDataset tokens = ReadTokenDataset(ctx.input("tokens"));
-  const EncoderConfig& config = artifact.config;
-  if (tokens.info.mask_id < 0) throw InputError(tokens_source + ": the tokenizer has no <mask> id (use id_layout: fairseq)");
-  int64_t length = p["max_length"].get<int64_t>();
-  if (length <= 0) length = std::min(tokens.info.max_length, config.MaxSequenceLength());
-  if (length > config.MaxSequenceLength()) {
-    throw InputError(fmt::format("max_length: {} is longer than the model's positions allow ({})", length,
-                                 config.MaxSequenceLength()));
-  }
   const int64_t batch_size = p["batch_size"].get<int64_t>();
   if (batch_size <= 0) throw InputError("batch_size: must be positive");
-  torch::Tensor rows = PackedSequences(tokens, length, config.vocab_size, tokens_source);
-  // Whole batches only, once there is one: every update sees batch_size full sequences.
-  if (rows.size(0) >= batch_size) rows = rows.slice(0, 0, rows.size(0) / batch_size * batch_size);
-  ctx.Log(fmt::format("{} sequences of {} tokens", rows.size(0), length));
-
   const uint64_t seed = p["seed"].get<uint64_t>();
+  MlmCorpus corpus = MlmCorpusBatches(tokens, artifact.config, p["max_length"].get<int64_t>(), batch_size,
+                                      p["mask_prob"].get<double>(), seed, tokens_source);
+  ctx.Log(fmt::format("{} sequences of {} tokens", corpus.rows, corpus.length));
+
   torch::manual_seed(seed);
   std::string head;
   TaskModel model = ModelWithMlmHead(artifact, model_source, &head);
-
-  Batch all;
-  all.input_ids = rows;
-  MlmMaskingOptions masking;
-  masking.mask_probability = p["mask_prob"].get<double>();
-  if (!(masking.mask_probability > 0 && masking.mask_probability <= 1)) throw InputError("mask_prob: must be in (0, 1]");
-  masking.mask_token_id = tokens.info.mask_id;
-  masking.vocab_size = std::min<int64_t>(tokens.info.vocab_size, config.vocab_size);
-  masking.special_token_ids.clear();
-  for (int64_t id : {tokens.info.bos_id, tokens.info.pad_id, tokens.info.eos_id, tokens.info.unk_id}) {
-    if (id >= 0) masking.special_token_ids.push_back(id);
-  }
-  auto inner = std::make_unique<TensorBatchSource>(all, batch_size, true, seed);
-  MlmBatchSource source(std::move(inner), masking, seed);
 
   TrainOptions options = CommonTrainOptions(ctx, seed);
   options.max_steps = p["steps"].get<int64_t>();
@@ -91,8 +67,8 @@ void RunPretrainMlm(NodeContext& ctx) {
     return module->forward(b).loss;
   }, options);
   StepLog log(ctx.resume_dir() / "steps.jsonl");
-  const TrainResult result = RunTrainer(ctx, trainer, source, options.max_steps, log);
-  RecordTrainingCost(ctx, result, *model, length, device);
+  const TrainResult result = RunTrainer(ctx, trainer, *corpus.batches, options.max_steps, log);
+  RecordTrainingCost(ctx, result, *model, corpus.length, device);
   if (result.interrupted) return;
   model->to(torch::kCPU);
   WriteModelOutput(*model, ctx.output("model"));

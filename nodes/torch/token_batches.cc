@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "base/input_error.h"
+#include "model/mlm_masking.h"
 
 namespace xstilts {
 namespace {
@@ -132,6 +133,35 @@ torch::Tensor PackedSequences(const TokenDataset& tokens, int64_t length, int64_
   int64_t* p = out.data_ptr<int64_t>();
   for (int64_t i = 0; i < rows * length; ++i) p[i] = ids[i];
   return out;
+}
+
+MlmCorpus MlmCorpusBatches(const TokenDataset& tokens, const EncoderConfig& config, int64_t length, int64_t batch_size,
+                           double mask_probability, uint64_t seed, const std::string& source) {
+  if (tokens.info.mask_id < 0) throw InputError(source + ": the tokenizer has no <mask> id (use id_layout: fairseq)");
+  if (length <= 0) length = std::min(tokens.info.max_length, config.MaxSequenceLength());
+  if (length > config.MaxSequenceLength()) {
+    throw InputError(source + ": sequences of " + std::to_string(length) + " tokens are longer than the model's positions allow (" +
+                     std::to_string(config.MaxSequenceLength()) + ")");
+  }
+  if (!(mask_probability > 0 && mask_probability <= 1)) throw InputError("mask_prob: must be in (0, 1]");
+  torch::Tensor rows = PackedSequences(tokens, length, config.vocab_size, source);
+  // Whole batches only, once there is one: every update sees batch_size full sequences.
+  if (rows.size(0) >= batch_size) rows = rows.slice(0, 0, rows.size(0) / batch_size * batch_size);
+  MlmMaskingOptions masking;
+  masking.mask_probability = mask_probability;
+  masking.mask_token_id = tokens.info.mask_id;
+  masking.vocab_size = std::min<int64_t>(tokens.info.vocab_size, config.vocab_size);
+  masking.special_token_ids.clear();
+  for (int64_t id : {tokens.info.bos_id, tokens.info.pad_id, tokens.info.eos_id, tokens.info.unk_id}) {
+    if (id >= 0) masking.special_token_ids.push_back(id);
+  }
+  MlmCorpus corpus;
+  corpus.rows = rows.size(0);
+  corpus.length = length;
+  Batch all;
+  all.input_ids = rows;
+  corpus.batches = std::make_unique<MlmBatchSource>(std::make_unique<TensorBatchSource>(all, batch_size, true, seed), masking, seed);
+  return corpus;
 }
 
 std::string DevScoreName(const TaskSpec& spec) {

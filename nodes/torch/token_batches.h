@@ -10,10 +10,12 @@
 #include <torch/torch.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "data/token_dataset.h"
 #include "model/batch.h"
+#include "model/encoder_config.h"
 #include "model/heads.h"
 
 namespace xstilts {
@@ -33,6 +35,18 @@ TaskData TaskDataFromTokens(const TokenDataset& tokens, const std::string& task_
 // All features back to back (each keeps its <s> ... </s>), cut into rows of `length` tokens; the
 // incomplete last row is dropped. [rows, length] int64. InputError when no row fills.
 torch::Tensor PackedSequences(const TokenDataset& tokens, int64_t length, int64_t vocab_size, const std::string& source);
+
+// A masked-LM corpus as a batch source (pretrain_mlm, and train's mlm input): the corpus packed
+// into rows of `length` tokens (0: the artifact's max_length, at most the model's positions;
+// whole batches only once there is one), masked as RoBERTa does (model/mlm_masking.h) with the
+// tokenizer's <mask> and special ids. InputError naming `source` when the tokenizer has no <mask>
+// or `length` exceeds the model's positions. `rows` and `length` report what was packed.
+struct MlmCorpus {
+  std::unique_ptr<BatchSource> batches;
+  int64_t rows = 0, length = 0;
+};
+MlmCorpus MlmCorpusBatches(const TokenDataset& tokens, const EncoderConfig& config, int64_t length, int64_t batch_size,
+                           double mask_probability, uint64_t seed, const std::string& source);
 
 // Dev score of `model` on `dev` (higher is better), in eval mode without gradients, in batches:
 // accuracy for sequence classification and multiple choice (minus the mean squared error for

@@ -1,7 +1,9 @@
 // The body of train (descriptor: nodes/train_node.cc).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 
 #include "base/input_error.h"
@@ -14,6 +16,8 @@
 
 namespace xstilts {
 namespace {
+
+constexpr char kMlmTask[] = "mlm";  // the head of the mlm input (an imported masked-LM model's head)
 
 std::vector<std::string> TaskNames(const nlohmann::json& given, const std::vector<TokenDataset>& data) {
   std::vector<std::string> names = given.get<std::vector<std::string>>();
@@ -112,16 +116,31 @@ void RunTrain(NodeContext& ctx) {
   const int64_t accumulation = p["grad_accumulation"].get<int64_t>();
   if (batch_size <= 0) throw InputError("batch_size: must be positive");
   if (accumulation <= 0) throw InputError("grad_accumulation: must be positive");
+  const uint64_t seed = p["seed"].get<uint64_t>();
+  // Masked-LM training on a corpus alongside the tasks: its own task, drawn for mlm_share of the updates.
+  const double mlm_share = ctx.inputs("mlm").empty() ? 0.0 : p["mlm_share"].get<double>();
+  std::optional<MlmCorpus> mlm;
+  if (mlm_share > 0) {
+    if (std::find(names.begin(), names.end(), kMlmTask) != names.end()) {
+      throw InputError(std::string("tasks: '") + kMlmTask + "' is the mlm input's head; name the task otherwise");
+    }
+    mlm = MlmCorpusBatches(ReadTokenDataset(ctx.input("mlm")), config, 0, batch_size, p["mlm_mask_prob"].get<double>(),
+                           MixSeed(seed, tasks.size()), ctx.input("mlm").string());
+    longest = std::max(longest, mlm->length);
+    ctx.Log(fmt::format("mlm: {} sequences of {} tokens, {:.3f} of the updates", mlm->rows, mlm->length, mlm_share));
+  }
   int64_t steps = p["steps"].get<int64_t>();
   if (steps <= 0) {
     const double epochs = p["epochs"].get<double>();
     if (!(epochs > 0)) throw InputError("epochs: must be positive when steps is 0");
-    steps = static_cast<int64_t>(std::ceil(epochs * static_cast<double>(examples) / static_cast<double>(batch_size * accumulation)));
+    // Epochs count the tasks' examples: with an mlm share, more updates so that the tasks get theirs.
+    steps = static_cast<int64_t>(std::ceil(epochs * static_cast<double>(examples) /
+                                           static_cast<double>(batch_size * accumulation) / (1.0 - mlm_share)));
   }
-  const uint64_t seed = p["seed"].get<uint64_t>();
 
   std::vector<TaskSpec> specs;
   for (const TaskData& t : tasks) specs.push_back(t.spec);
+  if (mlm) specs.push_back({kMlmTask, TaskKind::kMaskedLm, 0});
   bool with_pooler = false;
   for (const auto& item : artifact.tensors) with_pooler = with_pooler || item.first == "roberta.pooler.dense.weight";
   torch::manual_seed(seed);
@@ -129,7 +148,7 @@ void RunTrain(NodeContext& ctx) {
   LoadStart(model, artifact, p["init"].get<std::string>() == "full", model_source);
 
   std::unique_ptr<BatchSource> source;
-  if (tasks.size() == 1) {
+  if (tasks.size() == 1 && !mlm) {
     source = std::make_unique<TensorBatchSource>(tasks[0].examples, batch_size, true, seed);
   } else {
     std::vector<int64_t> sizes;
@@ -142,8 +161,15 @@ void RunTrain(NodeContext& ctx) {
     }
     Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, SamplingOptions(p));
     if (!probabilities.ok()) throw InputError(probabilities.status().message());
+    std::vector<std::string> shown = names;
+    if (mlm) {
+      for (double& share : *probabilities) share *= 1.0 - mlm_share;
+      probabilities->push_back(mlm_share);
+      sources.push_back({kMlmTask, std::move(mlm->batches)});
+      shown.push_back(kMlmTask);
+    }
     std::string shares;
-    for (size_t i = 0; i < tasks.size(); ++i) shares += fmt::format("{}{} {:.3f}", i ? ", " : "", names[i], (*probabilities)[i]);
+    for (size_t i = 0; i < shown.size(); ++i) shares += fmt::format("{}{} {:.3f}", i ? ", " : "", shown[i], (*probabilities)[i]);
     ctx.Log("task sampling: " + shares);
     source = std::make_unique<MultiTaskBatchSource>(std::move(sources), TaskSampler(*probabilities, seed));
   }

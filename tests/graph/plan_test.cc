@@ -238,5 +238,22 @@ TEST(CacheKey, DescribesVersionAndFileChanges) {
             (std::vector<std::string>{"type version 2 -> 3", "file run.sh changed"}));
 }
 
+// A parameter added to a type later (KeyedWhenNotDefault) is in the key only when set to another
+// value than its default: existing nodes keep their keys, and their cache entries.
+TEST(Plan, AParameterAtItsDefaultCanStayOutOfTheKey) {
+  FakeIndex index;
+  const ResolvedPipeline before = Load(kPipeline);
+  const Plan plain = MakeOrDie(before, index);
+  const size_t model = *before.Find("model");
+  EXPECT_FALSE(plain.nodes[model].components["params"].contains("mixing"));
+  EXPECT_TRUE(plain.nodes[model].components["params"].contains("epochs"));
+  const ResolvedPipeline at_default = Load(kPipeline, {{"model.params.mixing", "0.0"}});
+  EXPECT_EQ(MakeOrDie(at_default, index).nodes[model].key, plain.nodes[model].key);
+  const ResolvedPipeline changed = Load(kPipeline, {{"model.params.mixing", "0.25"}});
+  const Plan changed_plan = MakeOrDie(changed, index);
+  EXPECT_NE(changed_plan.nodes[model].key, plain.nodes[model].key);
+  EXPECT_EQ(changed_plan.nodes[model].components["params"]["mixing"], 0.25);
+}
+
 }  // namespace
 }  // namespace xstilts

@@ -29,7 +29,8 @@ NodeRegistry* Build() {
                   ParamSpec{"epochs", ParamType::kInt, 3, "passes over the data"},
                   ParamSpec{"optimizer", ParamType::kString, "adamw", "optimizer", {"adamw", "sgd"}},
                   ParamSpec{"languages", ParamType::kStringList, nlohmann::json::array(), "languages"},
-                  ParamSpec{"verbose", ParamType::kBool, false, "log more", {}, false}};
+                  ParamSpec{"verbose", ParamType::kBool, false, "log more", {}, false},
+                  ParamSpec{"mixing", ParamType::kFloat, 0.0, "a parameter added later"}.KeyedWhenNotDefault()};
   train.resources.threads = 2;
   train.run = [outs = train.outputs](NodeContext& ctx) { WriteOutputs(ctx, outs); };
   registry->Add(train);

@@ -152,6 +152,48 @@ TEST(ModelNodesMore, MultiTaskTrainingHasAHeadPerTask) {
   EXPECT_NE(ModelTensors(ArtifactOf(h, changed, "multi", "model")), tensors);
 }
 
+// Masked-LM training on a (German) corpus alongside XNLI, as the paper's "MLM during intermediate
+// training" experiment: the mlm input is its own task with head `mlm`, drawn for mlm_share of the
+// updates; without a share (or a share without the input) the pipeline is refused at load.
+TEST(ModelNodesMore, AnMlmCorpusTrainsAlongsideTheTasks) {
+  XSTILTS_SHARED_DATA_OR_SKIP(xnli, "xnli/xtreme/dev-en.tsv");
+  XSTILTS_SHARED_DATA_OR_SKIP(xnli_de, "xnli/xtreme/dev-de.tsv");
+  CliHarness h("model_more_mlm_mixture");
+  const std::string base = Upstream(xnli) + MoreData("corpus", "xnli", xnli_de, 40);
+  h.Write("p.yaml", base + TrainNode("mixed", "model: mlm, train: tok, mlm: corpus_tok",
+                                     "steps: 12, checkpoint_every: 0, mlm_share: 0.25"));
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const std::vector<std::string> log = NodeMessages(r, "mixed", "log");
+  ASSERT_EQ(log.size(), 2u) << ::testing::PrintToString(log);
+  EXPECT_EQ(log[0].rfind("mlm: ", 0), 0u) << log[0];
+  EXPECT_NE(log[0].find(" sequences of 32 tokens, 0.250 of the updates"), std::string::npos) << log[0];
+  EXPECT_EQ(log[1], "task sampling: xnli 0.750, mlm 0.250");
+  const std::map<std::string, std::string> trained = ModelTensors(ArtifactOf(h, r, "mixed", "model"));
+  const std::map<std::string, std::string> start = ModelTensors(ArtifactOf(h, r, "mlm", "model"));
+  ASSERT_TRUE(trained.count("heads.xnli.out_proj.weight"));
+  ASSERT_TRUE(trained.count("heads.mlm.dense.weight") && start.count("heads.mlm.dense.weight"));
+  EXPECT_NE(trained.at("heads.mlm.dense.weight"), start.at("heads.mlm.dense.weight")) << "the MLM head trained";
+
+  // The same node without the corpus is another key (and no mlm head is added).
+  h.Write("p.yaml", base + TrainNode("mixed", "model: mlm, train: tok", "steps: 12, checkpoint_every: 0"));
+  CliResult plain = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(plain.exit_code, 0) << plain.err;
+  EXPECT_EQ(plain.Statuses()["mixed"], "ran");
+
+  h.Write("p.yaml", base + TrainNode("mixed", "model: mlm, train: tok, mlm: corpus_tok", "steps: 12"));
+  CliResult unshared = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(unshared.exit_code, 2);
+  EXPECT_NE(unshared.err.find("node 'mixed': an mlm input needs mlm_share, the share of the updates it gets"),
+            std::string::npos)
+      << unshared.err;
+  h.Write("p.yaml", base + TrainNode("mixed", "model: mlm, train: tok", "steps: 12, mlm_share: 0.2"));
+  CliResult no_corpus = h.Run({"run", "p.yaml"});
+  EXPECT_EQ(no_corpus.exit_code, 2);
+  EXPECT_NE(no_corpus.err.find("p.yaml:"), std::string::npos) << no_corpus.err;
+  EXPECT_NE(no_corpus.err.find("mlm_share needs an mlm input (a corpus)"), std::string::npos) << no_corpus.err;
+}
+
 // A model trained on XNLI (3 labels, head `xnli`) trains further on PAWS-X (2 labels) under the
 // head name `xnli`: with init encoder the head starts anew; with init full the sizes clash.
 TEST(ModelNodesMore, InitEncoderReplacesHeadsAndInitFullRejectsOtherSizes) {

@@ -126,6 +126,12 @@ int main(int argc, char** argv) {
       ->required();
   score_cmd->add_option("--predictions", score.predictions, "folder with <task>/test-<lang>.{tsv,json}")->required();
   score_cmd->add_option("--labels", score.labels, "folder with the gold files in the same layout")->required();
+  std::string seqeval = xstilts::SeqevalVersionName(score.seqeval);
+  score_cmd
+      ->add_option("--seqeval", seqeval,
+                   "the seqeval release whose tag reading scores panx and udpos: 0.0.12 (default; "
+                   "what XTREME's evaluate_test.py expects) or 1.2.2 (the current seqeval)")
+      ->check(CLI::IsMember(xstilts::SeqevalVersionNames()));
   score_cmd->add_flag("--json", score.json, "print one JSON object");
 
   const xstilts::CacheCommandLine cache(app);
@@ -148,7 +154,10 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
   if (app.got_subcommand(report_cmd)) return xstilts::ReportCommand(report);
-  if (app.got_subcommand(score_cmd)) return xstilts::RunScore(score, std::cout, std::cerr);
+  if (app.got_subcommand(score_cmd)) {
+    score.seqeval = *xstilts::ParseSeqevalVersion(seqeval);  // IsMember checked the name
+    return xstilts::RunScore(score, std::cout, std::cerr);
+  }
   if (cache.chosen()) return cache.Run(&g_cancel);
   if (export_command.chosen()) return export_command.Run();
   return 2;

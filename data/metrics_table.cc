@@ -35,7 +35,9 @@ nlohmann::json MetricsTable::ToJson() const {
   nlohmann::json avg = nlohmann::json::object();
   const std::vector<double> mean = Average();
   for (size_t m = 0; m < mean.size(); ++m) avg[metric_names[m]] = mean[m];
-  return {{"task", task}, {"metrics", by_language}, {"avg", avg}};
+  nlohmann::json out = {{"task", task}, {"metrics", by_language}, {"avg", avg}};
+  if (!seqeval.empty()) out["seqeval"] = seqeval;
+  return out;
 }
 
 void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path& path) {
@@ -45,6 +47,7 @@ void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path
   std::string names;
   for (const std::string& n : table.metric_names) names += (names.empty() ? "" : ",") + n;
   file.SetAttribute("/", "metric_names", names);
+  if (!table.seqeval.empty()) file.SetAttribute("/", "seqeval", table.seqeval);
   std::vector<std::string> languages = table.languages;
   languages.push_back("avg");
   file.WriteStrings("/languages", languages);
@@ -65,6 +68,7 @@ MetricsTable ReadMetricsArtifact(const std::filesystem::path& path) {
   MetricsTable table;
   table.task = file.GetStringAttribute("/", "task");
   const std::string names = file.GetStringAttribute("/", "metric_names");
+  if (file.HasAttribute("/", "seqeval")) table.seqeval = file.GetStringAttribute("/", "seqeval");
   for (size_t begin = 0; begin < names.size();) {
     size_t end = names.find(',', begin);
     if (end == std::string::npos) end = names.size();

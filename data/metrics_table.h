@@ -1,6 +1,7 @@
 // The "metrics" artifact of the evaluation node types (evaluate, retrieve) and its JSON copy in
 // the run directory. docs/artifacts.md, section "metrics", documents the layout:
-//   root attributes  kind = "metrics", task, metric_names (comma-separated, in column order)
+//   root attributes  kind = "metrics", task, metric_names (comma-separated, in column order),
+//                    seqeval (only where seqeval scored the rows: the release, e.g. "0.0.12")
 //   /languages       one string per row: each language, then "avg" (the mean over the languages)
 //   /<metric>        float64, one value per row (percent, as XTREME reports)
 //
@@ -20,11 +21,14 @@ struct MetricsTable {
   std::vector<std::string> metric_names;    // column order, e.g. {"f1", "exact_match"}
   std::vector<std::string> languages;       // rows, without the average
   std::vector<std::vector<double>> rows;    // rows[language][metric]
+  // Tagging: the seqeval release whose chunking scored the rows ("0.0.12", "1.2.2"); else empty.
+  std::string seqeval;
 
   void AddRow(const std::string& language, std::vector<double> values);
   // The mean of each metric over the rows; empty when there are none.
   std::vector<double> Average() const;
-  // {"task", "metrics": {language: {metric: value}}, "avg": {metric: value}}.
+  // {"task", "metrics": {language: {metric: value}}, "avg": {metric: value}}, and "seqeval"
+  // when it is set.
   nlohmann::json ToJson() const;
 };
 

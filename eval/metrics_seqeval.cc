@@ -20,11 +20,17 @@ std::size_t FirstCodePointLength(std::string_view tag) {
   return n > tag.size() ? tag.size() : n;
 }
 
-// tag = chunk[0]; type_ = chunk[1:].split('-', maxsplit=1)[-1] or '_'
-TagParts Parse(std::string_view chunk) {
+// seqeval 1.x: tag = chunk[0]; type_ = chunk[1:].split('-', maxsplit=1)[-1] or '_'
+// seqeval 0.0.12: tag = chunk[0]; type_ = chunk.split('-')[-1]
+TagParts Parse(std::string_view chunk, SeqevalVersion version) {
   const std::size_t n = FirstCodePointLength(chunk);
   TagParts parts;
   parts.prefix = chunk.substr(0, n);
+  if (version == SeqevalVersion::k0_0_12) {
+    const std::size_t last_dash = chunk.rfind('-');
+    parts.type = last_dash == std::string_view::npos ? chunk : chunk.substr(last_dash + 1);
+    return parts;
+  }
   std::string_view rest = chunk.substr(n);
   const std::size_t dash = rest.find('-');
   if (dash != std::string_view::npos) rest = rest.substr(dash + 1);
@@ -48,39 +54,9 @@ bool StartOfChunk(std::string_view prev_tag, std::string_view tag, std::string_v
   return tag != "O" && tag != "." && prev_type != type;
 }
 
-}  // namespace
-
-std::vector<Chunk> GetEntities(const std::vector<std::string>& tags) {
-  std::vector<Chunk> chunks;
-  std::string_view prev_tag = "O";
-  std::string_view prev_type = "";
-  std::size_t begin_offset = 0;
-  static const std::string kSentinel = "O";
-  for (std::size_t i = 0; i <= tags.size(); ++i) {
-    const TagParts parts = Parse(i < tags.size() ? tags[i] : kSentinel);
-    if (EndOfChunk(prev_tag, parts.prefix, prev_type, parts.type)) {
-      // i >= 1 here: at i == 0, prev_tag is "O" and prev_type "" differs only when the tag is
-      // not O or '.', which EndOfChunk ignores because prev_tag is "O".
-      chunks.push_back(Chunk{std::string(prev_type), begin_offset, i - 1});
-    }
-    if (StartOfChunk(prev_tag, parts.prefix, prev_type, parts.type)) begin_offset = i;
-    prev_tag = parts.prefix;
-    prev_type = parts.type;
-  }
-  return chunks;
-}
-
-std::vector<Chunk> GetEntities(const std::vector<std::vector<std::string>>& sentences) {
-  std::vector<std::string> joined;
-  for (const auto& sentence : sentences) {
-    joined.insert(joined.end(), sentence.begin(), sentence.end());
-    joined.emplace_back("O");
-  }
-  return GetEntities(joined);
-}
-
-PrfScore SeqevalPrf(const std::vector<std::vector<std::string>>& gold,
-                    const std::vector<std::vector<std::string>>& predicted) {
+// seqeval 1.x's check_consistent_length (a ValueError there).
+void CheckConsistentLength(const std::vector<std::vector<std::string>>& gold,
+                           const std::vector<std::vector<std::string>>& predicted) {
   if (gold.size() != predicted.size()) {
     throw std::invalid_argument("seqeval: " + std::to_string(predicted.size()) +
                                 " predicted sentences for " + std::to_string(gold.size()) +
@@ -93,14 +69,73 @@ PrfScore SeqevalPrf(const std::vector<std::vector<std::string>>& gold,
                                   std::to_string(gold[i].size()) + " gold tags");
     }
   }
+}
+
+}  // namespace
+
+const char* SeqevalVersionName(SeqevalVersion version) {
+  switch (version) {
+    case SeqevalVersion::k0_0_12:
+      return "0.0.12";
+    case SeqevalVersion::k1_2_2:
+      return "1.2.2";
+  }
+  return "";
+}
+
+std::optional<SeqevalVersion> ParseSeqevalVersion(std::string_view name) {
+  for (const SeqevalVersion version : {SeqevalVersion::k0_0_12, SeqevalVersion::k1_2_2}) {
+    if (name == SeqevalVersionName(version)) return version;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> SeqevalVersionNames() {
+  return {SeqevalVersionName(kXtremeSeqevalVersion), SeqevalVersionName(SeqevalVersion::k1_2_2)};
+}
+
+std::vector<Chunk> GetEntities(const std::vector<std::string>& tags, SeqevalVersion version) {
+  std::vector<Chunk> chunks;
+  std::string_view prev_tag = "O";
+  std::string_view prev_type = "";
+  std::size_t begin_offset = 0;
+  static const std::string kSentinel = "O";
+  for (std::size_t i = 0; i <= tags.size(); ++i) {
+    const TagParts parts = Parse(i < tags.size() ? tags[i] : kSentinel, version);
+    if (EndOfChunk(prev_tag, parts.prefix, prev_type, parts.type)) {
+      // i >= 1 here: at i == 0, prev_tag is "O" and prev_type "" differs only when the tag is
+      // not O or '.', which EndOfChunk ignores because prev_tag is "O".
+      chunks.push_back(Chunk{std::string(prev_type), begin_offset, i - 1});
+    }
+    if (StartOfChunk(prev_tag, parts.prefix, prev_type, parts.type)) begin_offset = i;
+    prev_tag = parts.prefix;
+    prev_type = parts.type;
+  }
+  return chunks;
+}
+
+std::vector<Chunk> GetEntities(const std::vector<std::vector<std::string>>& sentences,
+                               SeqevalVersion version) {
+  std::vector<std::string> joined;
+  for (const auto& sentence : sentences) {
+    joined.insert(joined.end(), sentence.begin(), sentence.end());
+    joined.emplace_back("O");
+  }
+  return GetEntities(joined, version);
+}
+
+PrfScore SeqevalPrf(const std::vector<std::vector<std::string>>& gold,
+                    const std::vector<std::vector<std::string>>& predicted,
+                    SeqevalVersion version) {
+  if (version == SeqevalVersion::k1_2_2) CheckConsistentLength(gold, predicted);
   using Key = std::tuple<std::string, std::size_t, std::size_t>;
   const auto as_set = [](const std::vector<Chunk>& chunks) {
     std::set<Key> keys;
     for (const Chunk& c : chunks) keys.emplace(c.type, c.begin, c.end);
     return keys;
   };
-  const std::set<Key> gold_set = as_set(GetEntities(gold));
-  const std::set<Key> pred_set = as_set(GetEntities(predicted));
+  const std::set<Key> gold_set = as_set(GetEntities(gold, version));
+  const std::set<Key> pred_set = as_set(GetEntities(predicted, version));
   PrfScore score;
   score.num_gold = gold_set.size();
   score.num_predicted = pred_set.size();

@@ -62,7 +62,8 @@ int RunScore(const ScoreOptions& options, std::ostream& out, std::ostream& err) 
   std::vector<TaskScores> tasks;
   std::vector<std::string> missing_tasks;
   if (single != nullptr) {
-    if (auto scores = ScoreTask(*single, options.predictions, options.labels, diagnostics)) {
+    if (auto scores =
+            ScoreTask(*single, options.predictions, options.labels, options.seqeval, diagnostics)) {
       tasks.push_back(std::move(*scores));
     }
   } else {
@@ -89,7 +90,8 @@ int RunScore(const ScoreOptions& options, std::ostream& out, std::ostream& err) 
                                     (absent / task.name).string());
         continue;
       }
-      if (auto scores = ScoreTask(task, options.predictions, options.labels, diagnostics)) {
+      if (auto scores =
+              ScoreTask(task, options.predictions, options.labels, options.seqeval, diagnostics)) {
         tasks.push_back(std::move(*scores));
       }
     }

@@ -1,11 +1,14 @@
-// `xstilts score --task TASK --predictions DIR --labels DIR [--json]`: scores an XTREME submission
-// the way XTREME's evaluate.py does (see docs/scoring.md). The CLI parses the arguments into
-// ScoreOptions and calls RunScore; RunScore holds all the logic and never exits the process.
+// `xstilts score --task TASK --predictions DIR --labels DIR [--seqeval VERSION] [--json]`: scores
+// an XTREME submission the way XTREME's evaluate.py does (see docs/scoring.md). The CLI parses the
+// arguments into ScoreOptions and calls RunScore; RunScore holds all the logic and never exits the
+// process.
 #pragma once
 
 #include <filesystem>
 #include <iosfwd>
 #include <string>
+
+#include "eval/metrics_seqeval.h"
 
 namespace xstilts {
 
@@ -15,6 +18,8 @@ struct ScoreOptions {
   std::string task;
   std::filesystem::path predictions;  // holds <task>/test-<lang>.{tsv,json}
   std::filesystem::path labels;       // same layout, gold files
+  // The seqeval release whose tag reading scores panx and udpos (the output names it).
+  SeqevalVersion seqeval = kXtremeSeqevalVersion;
   bool json = false;                  // one JSON object instead of the text layout
 };
 

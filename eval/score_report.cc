@@ -87,6 +87,9 @@ std::string FormatScoreText(const ScoreReport& report) {
       out += scores.metric_names[m] + ": " + Fixed2(scores.averages[m]) + "\n";
     }
     out += "metric: " + Fixed2(scores.avg_metric) + "\n";
+    if (scores.seqeval) {
+      out += std::string("seqeval: ") + SeqevalVersionName(*scores.seqeval) + "\n";
+    }
   }
   if (!report.all_tasks) return out;
 
@@ -147,6 +150,7 @@ std::string FormatScoreJson(const ScoreReport& report) {
       task["avg_" + scores.metric_names[m]] = scores.averages[m];
     }
     task["avg_metric"] = scores.avg_metric;
+    if (scores.seqeval) task["seqeval"] = SeqevalVersionName(*scores.seqeval);
     tasks[scores.task->name] = task;
   }
   root["tasks"] = tasks;

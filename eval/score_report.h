@@ -27,7 +27,7 @@ struct ScoreReport {
 ScoreReport BuildScoreReport(std::vector<TaskScores> tasks, bool all_tasks,
                              std::vector<std::string> missing_tasks);
 
-// Per task, exactly what evaluate.py prints for it:
+// Per task, what evaluate.py prints for it, and for panx and udpos which seqeval scored them:
 //   ====== <task> ======
 //   (blank)
 //   ------ <metric> ------          one block per metric
@@ -36,13 +36,14 @@ ScoreReport BuildScoreReport(std::vector<TaskScores> tasks, bool all_tasks,
 //   (blank)
 //   <metric>: <avg>                  one line per metric, then
 //   metric: <avg_metric>
+//   seqeval: <version>               panx, udpos only (not printed by evaluate.py)
 // With all_tasks, then an "====== xtreme ======" block: each present task's avg_metric, the four
 // group scores, all_task and xtreme (or what is missing for them).
 std::string FormatScoreText(const ScoreReport& report);
 
 // One JSON object: {"tasks": {task: {metric: {lang: score}, "avg_<metric>": x, "avg_metric": x}}}
-// and with all_tasks also "missing_tasks", "groups" (null when incomplete), "all_task", "xtreme".
-// Numbers are not rounded.
+// (panx and udpos also "seqeval": "<version>") and with all_tasks also "missing_tasks", "groups"
+// (null when incomplete), "all_task", "xtreme". Numbers are not rounded.
 std::string FormatScoreJson(const ScoreReport& report);
 
 }  // namespace xstilts

@@ -74,7 +74,7 @@ void CheckSameShape(const fs::path& prediction_file, const TagFile& predictions,
 
 std::vector<double> ScoreLanguage(const TaskInfo& task, const std::string& language,
                                   const fs::path& prediction_file, const fs::path& label_file,
-                                  std::vector<std::string>& notes) {
+                                  SeqevalVersion seqeval, std::vector<std::string>& notes) {
   switch (task.format) {
     case TaskFormat::kLabels:
     case TaskFormat::kIndices: {
@@ -91,7 +91,7 @@ std::vector<double> ScoreLanguage(const TaskInfo& task, const std::string& langu
       const TagFile predictions = ReadTagFile(prediction_file);
       const TagFile labels = ReadTagFile(label_file);
       CheckSameShape(prediction_file, predictions, label_file, labels);
-      const PrfScore s = SeqevalPrf(labels.sentences, predictions.sentences);
+      const PrfScore s = SeqevalPrf(labels.sentences, predictions.sentences, seqeval);
       return {s.f1, s.precision, s.recall};
     }
     case TaskFormat::kPairs: {
@@ -121,7 +121,8 @@ std::vector<double> ScoreLanguage(const TaskInfo& task, const std::string& langu
 }
 
 std::optional<TaskScores> ScoreTask(const TaskInfo& task, const fs::path& predictions,
-                                    const fs::path& labels, ScoreDiagnostics& diagnostics) {
+                                    const fs::path& labels, SeqevalVersion seqeval,
+                                    ScoreDiagnostics& diagnostics) {
   const std::size_t errors_before = diagnostics.errors.size();
   const fs::path prediction_dir = predictions / task.name;
   const fs::path label_dir = labels / task.name;
@@ -164,6 +165,7 @@ std::optional<TaskScores> ScoreTask(const TaskInfo& task, const fs::path& predic
   scores.task = &task;
   scores.metric_names = task.metric_names();
   scores.values.assign(scores.metric_names.size(), {});
+  if (task.metric == TaskMetric::kSeqevalF1) scores.seqeval = seqeval;
   for (const std::string& language : task.languages) {
     const fs::path prediction_file = prediction_dir / ("test-" + language + extension);
     const fs::path label_file = label_dir / ("test-" + language + extension);
@@ -178,7 +180,7 @@ std::optional<TaskScores> ScoreTask(const TaskInfo& task, const fs::path& predic
     if (missing) continue;
     try {
       const std::vector<double> values =
-          ScoreLanguage(task, language, prediction_file, label_file, diagnostics.notes);
+          ScoreLanguage(task, language, prediction_file, label_file, seqeval, diagnostics.notes);
       for (std::size_t m = 0; m < values.size(); ++m) scores.values[m].push_back(values[m]);
     } catch (const InputError& e) {
       diagnostics.errors.push_back(e.what());

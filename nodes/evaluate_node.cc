@@ -1,5 +1,6 @@
 // evaluate: zero-shot evaluation of a fine-tuned model per language, scored exactly as XTREME
 // scores it. Body in the LibTorch node module (nodes/torch/evaluate_body.cc).
+#include "eval/metrics_seqeval.h"
 #include "graph/registry.h"
 #include "nodes/torch_module.h"
 
@@ -33,6 +34,11 @@ NodeType MakeEvaluateNodeType() {
           .AtLeast(1),
       ParamSpec{"max_answer_length", ParamType::kInt, 30, "span QA: longest answer in tokens"}.AtLeast(1),
       ParamSpec{"n_best", ParamType::kInt, 20, "span QA: start and end candidates per window"}.AtLeast(1),
+      ParamSpec{"seqeval", ParamType::kString, SeqevalVersionName(kXtremeSeqevalVersion),
+                "tagging: the seqeval release whose tag reading scores the chunks: 0.0.12, what XTREME's "
+                "evaluate_test.py expects, or 1.2.2, the current seqeval, which gives UD-POS tags a type "
+                "from their second letter on (CCONJ and SCONJ both CONJ); docs/scoring.md",
+                SeqevalVersionNames()},
       ParamSpec{"device", ParamType::kString, "auto", "where to run the model", {"auto", "cpu", "cuda"}},
   };
   t.resources.threads = 0;

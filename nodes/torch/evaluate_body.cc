@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "base/input_error.h"
@@ -59,6 +60,10 @@ class Evaluator {
     max_answer_length_ = p["max_answer_length"].get<int64_t>();
     n_best_ = p["n_best"].get<int64_t>();
     if (batch_size_ <= 0) throw InputError("batch_size: must be positive");
+    const std::string seqeval = p["seqeval"].get<std::string>();
+    const std::optional<SeqevalVersion> version = ParseSeqevalVersion(seqeval);
+    if (!version) throw InputError("seqeval: unknown release '" + seqeval + "'");
+    seqeval_ = *version;
     examples_.reserve(ctx.inputs("examples").size());  // by_id_ points into it
     for (const auto& path : ctx.inputs("examples")) {
       examples_.push_back(ReadExamples(path));
@@ -246,11 +251,12 @@ class Evaluator {
       }
     }
     out.metrics.metric_names = {"f1", "precision", "recall"};
+    out.metrics.seqeval = SeqevalVersionName(seqeval_);
     std::sort(language_order_.begin(), language_order_.end());
     for (const std::string& language : language_order_) {
       const auto& [gold, predicted] = by_language[language];
       if (gold.empty()) throw InputError("language " + language + ": no tagged sentences to score");
-      const PrfScore s = SeqevalPrf(gold, predicted);
+      const PrfScore s = SeqevalPrf(gold, predicted, seqeval_);
       out.metrics.AddRow(language, {s.f1, s.precision, s.recall});
     }
   }
@@ -292,6 +298,7 @@ class Evaluator {
   std::string task_;
   torch::Device device_;
   int64_t batch_size_ = 32, max_answer_length_ = 30, n_best_ = 20, examples_done_ = 0;
+  SeqevalVersion seqeval_ = kXtremeSeqevalVersion;
   std::vector<Examples> examples_;
   std::map<std::pair<std::string, std::string>, const Example*> by_id_;
   TaskType task_type_ = TaskType::kPairClassification;
@@ -368,6 +375,7 @@ void RunEvaluate(NodeContext& ctx) {
     }
     ctx.Log(line);
   }
+  if (!result.metrics.seqeval.empty()) ctx.Log("entities chunked as seqeval " + result.metrics.seqeval + " does");
   WritePredictions(result, type, ctx.output("predictions"));
   WriteMetricsArtifact(result.metrics, ctx.output("metrics"));
   WriteMetricsJson(result.metrics, ctx.run_dir(), ctx.node_name());

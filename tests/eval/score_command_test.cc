@@ -21,12 +21,14 @@ struct ScoreRun {
   std::string err;
 };
 
-ScoreRun Score(const TempTree& tree, const std::string& task, bool json = false) {
+ScoreRun Score(const TempTree& tree, const std::string& task, bool json = false,
+               SeqevalVersion seqeval = kXtremeSeqevalVersion) {
   ScoreOptions options;
   options.task = task;
   options.predictions = tree.root() / "pred";
   options.labels = tree.root() / "labels";
   options.json = json;
+  options.seqeval = seqeval;
   std::ostringstream out;
   std::ostringstream err;
   const int code = RunScore(options, out, err);
@@ -127,12 +129,12 @@ TEST(ScoreCommand, AllTasksPrintsTheXtremeScore) {
       "------ f1 ------\n" + Join(Languages("panx")) + "\n" + Same("panx", "66.67") + "\n\n"
       "------ precision ------\n" + Join(Languages("panx")) + "\n" + Same("panx", "100.00") + "\n\n"
       "------ recall ------\n" + Join(Languages("panx")) + "\n" + Same("panx", "50.00") + "\n\n"
-      "f1: 66.67\nprecision: 100.00\nrecall: 50.00\nmetric: 66.67\n"
+      "f1: 66.67\nprecision: 100.00\nrecall: 50.00\nmetric: 66.67\nseqeval: 0.0.12\n"
       "====== udpos ======\n\n"
       "------ f1 ------\n" + Join(Languages("udpos")) + "\n" + Same("udpos", "57.14") + "\n\n"
       "------ precision ------\n" + Join(Languages("udpos")) + "\n" + Same("udpos", "66.67") + "\n\n"
       "------ recall ------\n" + Join(Languages("udpos")) + "\n" + Same("udpos", "50.00") + "\n\n"
-      "f1: 57.14\nprecision: 66.67\nrecall: 50.00\nmetric: 57.14\n"
+      "f1: 57.14\nprecision: 66.67\nrecall: 50.00\nmetric: 57.14\nseqeval: 0.0.12\n"
       "====== bucc2018 ======\n\n"
       "------ f1 ------\nde, fr, ru, zh\n75.00, 75.00, 75.00, 75.00\n\n"
       "------ precision ------\nde, fr, ru, zh\n75.00, 75.00, 75.00, 75.00\n\n"
@@ -240,6 +242,38 @@ TEST(ScoreCommand, JsonForAllHasGroupsAndNulls) {
                 R"("groups":{"classification":62.5,"tagging":null,"qa":null,"retrieval":null},)"
                 R"("all_task":null,"xtreme":null})" +
                 "\n");
+}
+
+// The text block of a udpos run with the same scores in every language.
+std::string UdposBlock(const std::string& f1, const std::string& precision,
+                       const std::string& recall, const std::string& seqeval) {
+  std::string out = "====== udpos ======\n\n";
+  for (const auto& [metric, value] :
+       {std::pair{"f1", f1}, std::pair{"precision", precision}, std::pair{"recall", recall}}) {
+    out += std::string("------ ") + metric + " ------\n" + Join(Languages("udpos")) + "\n" +
+           Same("udpos", value) + "\n\n";
+  }
+  return out + "f1: " + f1 + "\nprecision: " + precision + "\nrecall: " + recall +
+         "\nmetric: " + f1 + "\nseqeval: " + seqeval + "\n";
+}
+
+// --seqeval picks the release whose tag reading scores udpos (and panx); the output names it.
+// Gold CCONJ SCONJ NOUN, predicted SCONJ SCONJ NOUN (worked in tests/eval/seqeval_test.cc,
+// SeqevalReleases.PosScoresDiffer): 0.0.12 P = R = F1 = 2/3; 1.2.2 P = 2/3, R = 1, F1 = 4/5.
+TEST(ScoreCommand, SeqevalOptionChoosesTheRelease) {
+  TempTree tree;
+  WriteTask(tree, "udpos", "SCONJ\nSCONJ\nNOUN\n", "CCONJ\nSCONJ\nNOUN\n");
+  const ScoreRun old_release = Score(tree, "udpos");
+  EXPECT_EQ(old_release.code, kScoreOk);
+  EXPECT_EQ(old_release.out, UdposBlock("66.67", "66.67", "66.67", "0.0.12"));
+  const ScoreRun new_release = Score(tree, "udpos", /*json=*/false, SeqevalVersion::k1_2_2);
+  EXPECT_EQ(new_release.code, kScoreOk);
+  EXPECT_EQ(new_release.out, UdposBlock("80.00", "66.67", "100.00", "1.2.2"));
+  const std::string json = Score(tree, "udpos", /*json=*/true, SeqevalVersion::k1_2_2).out;
+  const std::string json_tail = R"("avg_recall":100.0,"avg_metric":80.0,"seqeval":"1.2.2"}}})"
+                                "\n";
+  ASSERT_GE(json.size(), json_tail.size());
+  EXPECT_EQ(json.substr(json.size() - json_tail.size()), json_tail);
 }
 
 TEST(ScoreCommand, MissingLanguageIsAnError) {

@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "tests/integration/cli_harness.h"
 
@@ -71,6 +74,38 @@ TEST(ParamConstraints, UnknownLanguageCodesAreRefusedAtLoad) {
   EXPECT_NE(r.err.find("node 'english': languages: unknown language 'xx'"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("'pt_BR'"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("'zh-CN'"), std::string::npos) << r.err;
+}
+
+// evaluate's `seqeval` names a seqeval release. Like every param it is part of the cache key with
+// its default filled in, so leaving it out and writing the default give the same key.
+TEST(ParamConstraints, EvaluateSeqevalDefaultKeepsTheKey) {
+  CliHarness h("evaluate_seqeval");
+  h.Write("f.txt", "a\n");
+  const std::string nodes = R"(nodes:
+  spm: {type: tokenizer, params: {path: f.txt}}
+  init: {type: init_model, inputs: {tokenizer: spm}, params: {layers: 2, hidden: 32, heads: 2, ffn: 64}}
+  tags: {type: dataset, params: {format: panx, path: f.txt}}
+  tok: {type: tokenize, inputs: {examples: tags, tokenizer: spm}}
+  unset: {type: evaluate, inputs: {model: init, tokens: tok}}
+  old: {type: evaluate, inputs: {model: init, tokens: tok}, params: {seqeval: "0.0.12"}}
+  new: {type: evaluate, inputs: {model: init, tokens: tok}, params: {seqeval: "1.2.2"}}
+)";
+  h.Write("p.yaml", nodes);
+  CliResult r = h.Run({"status", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json status = nlohmann::json::parse(r.out);
+  std::map<std::string, std::string> keys;
+  for (const auto& node : status["nodes"]) keys[node["name"]] = node["key"];
+  ASSERT_EQ(keys.size(), 7u) << r.out;
+  EXPECT_EQ(keys.at("unset"), keys.at("old"));
+  EXPECT_NE(keys.at("unset"), keys.at("new"));
+
+  h.Write("p.yaml", nodes + R"(  typo: {type: evaluate, inputs: {model: init, tokens: tok}, params: {seqeval: "1.2"}}
+)");
+  r = h.Run({"status", "p.yaml"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("parameter 'seqeval' of node 'typo' must be one of 0.0.12, 1.2.2; got '1.2'"), std::string::npos)
+      << r.err;
 }
 
 TEST(ParamConstraints, SchemaCarriesTheRanges) {

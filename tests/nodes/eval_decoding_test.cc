@@ -125,7 +125,28 @@ TEST(EvalMetricsTable, ArtifactHasOneRowPerLanguageAndTheAverage) {
   EXPECT_EQ(f.ReadStrings("/languages"), (std::vector<std::string>{"de", "fr", "avg"}));
   EXPECT_EQ(f.ReadVector<double>("/accuracy"), (std::vector<double>{50, 70, 60}));
   WriteMetricsJson(t, dir, "eval");
-  EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / "metrics" / "eval.json"))["avg"]["accuracy"], 60.0);
+  const nlohmann::json json = nlohmann::json::parse(std::ifstream(dir / "metrics" / "eval.json"));
+  EXPECT_EQ(json["avg"]["accuracy"], 60.0);
+  EXPECT_FALSE(json.contains("seqeval"));  // only tagging metrics say which seqeval scored them
+  EXPECT_FALSE(f.HasAttribute("/", "seqeval"));
+  EXPECT_EQ(ReadMetricsArtifact(dir / "m.h5").seqeval, "");
+}
+
+TEST(EvalMetricsTable, TaggingMetricsNameTheSeqevalRelease) {
+  MetricsTable t;
+  t.task = "udpos";
+  t.metric_names = {"f1", "precision", "recall"};
+  t.seqeval = "0.0.12";
+  t.AddRow("de", {50, 40, 66});
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / "xstilts_metrics_seqeval_test";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  WriteMetricsArtifact(t, dir / "m.h5");
+  EXPECT_EQ(H5File(dir / "m.h5", H5File::Mode::kReadOnly).GetStringAttribute("/", "seqeval"), "0.0.12");
+  EXPECT_EQ(ReadMetricsArtifact(dir / "m.h5").seqeval, "0.0.12");
+  WriteMetricsJson(t, dir, "eval");
+  EXPECT_EQ(nlohmann::json::parse(std::ifstream(dir / "metrics" / "eval.json"))["seqeval"], "0.0.12");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -200,7 +200,8 @@ std::string RetrievePipeline(const std::string& format, const std::string& path,
 
 // Tagging (PAN-X, entity F1 over first sub-tokens) and span QA (XQuAD, n-best spans mapped back to
 // the context) through the node, zero-shot from English: the scores exist per language and are
-// percentages.
+// percentages. The tagging metrics name the seqeval release that scored them (0.0.12 unless the
+// param says otherwise); PAN-X's tags read alike in both, so both give the same scores.
 TEST(EvalNodes, TaggingAndQaScorePerLanguage) {
   XSTILTS_SHARED_DATA_OR_SKIP(panx_en, "panx/xtreme/dev-en.tsv");
   XSTILTS_SHARED_DATA_OR_SKIP(xquad_en, "xquad/xquad.en.json");
@@ -228,6 +229,10 @@ TEST(EvalNodes, TaggingAndQaScorePerLanguage) {
           "    inputs: {model: init, train: [ner_tok, qa_tok]}\n"
           "    params: {steps: 6, batch_size: 8, lr: 1.0e-3, device: cpu}\n"
           "  ner_eval: {type: evaluate, inputs: {model: tuned, tokens: ner_tok, examples: ner}, params: {device: cpu}}\n"
+          "  ner_eval_122:\n"
+          "    type: evaluate\n"
+          "    inputs: {model: tuned, tokens: ner_tok, examples: ner}\n"
+          "    params: {device: cpu, seqeval: '1.2.2'}\n"
           "  qa_eval: {type: evaluate, inputs: {model: tuned, tokens: qa_tok, examples: qa}, params: {device: cpu}}\n");
   CliResult r = h.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -240,6 +245,15 @@ TEST(EvalNodes, TaggingAndQaScorePerLanguage) {
     }
     EXPECT_NEAR(scores.at("avg"), (scores.at("en") + scores.at("de")) / 2, 1e-9) << node;
   }
+  const auto seqeval_of = [&](const std::string& node) {
+    H5File f(h.ArtifactOf(r, node, "metrics"), H5File::Mode::kReadOnly);
+    return f.HasAttribute("/", "seqeval") ? f.GetStringAttribute("/", "seqeval") : std::string("(none)");
+  };
+  EXPECT_EQ(seqeval_of("ner_eval"), "0.0.12");
+  EXPECT_EQ(seqeval_of("ner_eval_122"), "1.2.2");
+  EXPECT_EQ(seqeval_of("qa_eval"), "(none)");
+  EXPECT_EQ(MetricsOf(h.ArtifactOf(r, "ner_eval_122", "metrics"), "f1"),
+            MetricsOf(h.ArtifactOf(r, "ner_eval", "metrics"), "f1"));
 }
 
 TEST(EvalNodes, TatoebaAccuracyOnRealSentences) {

@@ -20,6 +20,10 @@ std::string TaskList() {
 }
 
 std::string UnknownTaskMessage(const std::string& name) {
+  if (IsXtremeROnlyTask(name)) {
+    return "task '" + name + "' is an XTREME-R task, which xstilts score does not score (tasks: " +
+           TaskList() + ")";
+  }
   std::string message = "unknown task '" + name + "'";
   const std::string suggestion = SuggestTask(name);
   if (!suggestion.empty()) message += "; did you mean '" + suggestion + "'?";
@@ -67,12 +71,17 @@ int RunScore(const ScoreOptions& options, std::ostream& out, std::ostream& err) 
       tasks.push_back(std::move(*scores));
     }
   } else {
-    // evaluate.py scores every task that has a folder in both places and ignores other folders;
-    // an unknown folder among the predictions is more likely a misspelt task, so it is an error.
+    // evaluate.py scores every task that has a folder in both places and ignores other folders.
+    // XTREME-R tasks (evaluate.py --xtreme_version xtreme-r) are skipped with a note; any other
+    // unknown folder among the predictions is more likely a misspelt task, so it is an error.
     const std::vector<std::string> predicted = SubFolders(options.predictions);
     const std::vector<std::string> gold = SubFolders(options.labels);
     for (const std::string& name : predicted) {
-      if (FindTask(name) == nullptr) {
+      if (IsXtremeROnlyTask(name)) {
+        diagnostics.notes.push_back("task " + name + " not scored: an XTREME-R task, not one of "
+                                    "XTREME's nine (" +
+                                    (options.predictions / name).string() + ")");
+      } else if (FindTask(name) == nullptr) {
         diagnostics.errors.push_back((options.predictions / name).string() + ": " +
                                      UnknownTaskMessage(name));
       }

@@ -14,7 +14,8 @@ namespace xstilts {
 
 struct ScoreOptions {
   // An XTREME task (pawsx, xnli, panx, udpos, bucc2018, tatoeba, xquad, mlqa, tydiqa) or "all":
-  // every task with a folder in both DIRs, plus the group averages and the XTREME score.
+  // every task with a folder in both DIRs, plus the group averages and the XTREME score (folders
+  // of XTREME-R's own tasks are skipped with a note).
   std::string task;
   std::filesystem::path predictions;  // holds <task>/test-<lang>.{tsv,json}
   std::filesystem::path labels;       // same layout, gold files

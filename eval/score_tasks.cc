@@ -77,6 +77,10 @@ const std::vector<TaskGroup>& XtremeGroups() {
   return kGroups;
 }
 
+bool IsXtremeROnlyTask(const std::string& name) {
+  return name == "xcopa" || name == "lareqa" || name == "mewslix";
+}
+
 std::string SuggestTask(const std::string& name) {
   std::vector<std::string> names;
   for (const TaskInfo& task : XtremeTasks()) names.push_back(task.name);

@@ -49,6 +49,10 @@ struct TaskGroup {
 // tydiqa), retrieval (bucc2018, tatoeba). "tagging" is the paper's structured prediction.
 const std::vector<TaskGroup>& XtremeGroups();
 
+// True for the tasks evaluate.py knows only as XTREME-R tasks (its XTREME_R_TASK2LANGS keys that
+// are not XTREME tasks): xcopa, lareqa, mewslix. `xstilts score` does not score them.
+bool IsXtremeROnlyTask(const std::string& name);
+
 // The closest task name within edit distance 2, or "" (for "did you mean" hints).
 std::string SuggestTask(const std::string& name);
 

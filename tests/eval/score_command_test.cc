@@ -276,6 +276,32 @@ TEST(ScoreCommand, SeqevalOptionChoosesTheRelease) {
   EXPECT_EQ(json.substr(json.size() - json_tail.size()), json_tail);
 }
 
+// evaluate.py --xtreme_version xtreme ignores XTREME-R task folders; so does --task all, with a
+// note. Any other unknown folder is still an error (EveryProblemIsReportedAtOnce).
+TEST(ScoreCommand, AllSkipsXtremeRTasksWithANote) {
+  TempTree tree;
+  WriteTask(tree, "pawsx", "1\n1\n1\n1\n", "1\n0\n1\n1\n");  // 75
+  std::string notes;
+  for (const std::string task : {"lareqa", "mewslix", "xcopa"}) {  // in the order they are read
+    tree.Write("pred/" + task + "/test-en.json", "{}");
+    tree.Write("labels/" + task + "/test-en.json", "{}");
+    notes += "note: task " + task + " not scored: an XTREME-R task, not one of XTREME's nine (" +
+             (tree.root() / "pred" / task).string() + ")\n";
+  }
+  const ScoreRun run = Score(tree, "all");
+  EXPECT_EQ(run.code, kScoreOk) << run.err;
+  EXPECT_EQ(run.out.rfind("====== pawsx ======\n", 0), 0u) << run.out;
+  EXPECT_EQ(run.err.rfind(notes, 0), 0u) << run.err;
+  EXPECT_EQ(run.err.find("error"), std::string::npos) << run.err;
+
+  // Asked for by name, an XTREME-R task is an error that says why.
+  const ScoreRun single = Score(tree, "mewslix");
+  EXPECT_EQ(single.code, kScoreBadInput);
+  EXPECT_EQ(single.err,
+            "error: task 'mewslix' is an XTREME-R task, which xstilts score does not score (tasks: "
+            "pawsx, xnli, panx, udpos, bucc2018, tatoeba, xquad, mlqa, tydiqa, all)\n");
+}
+
 TEST(ScoreCommand, MissingLanguageIsAnError) {
   TempTree tree;
   WriteTask(tree, "xnli", "entailment\n", "entailment\n");

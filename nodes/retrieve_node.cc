@@ -16,7 +16,7 @@ NodeType MakeRetrieveNodeType() {
   t.example = R"(tatoeba:
   type: retrieve
   inputs: {model: pretrain, tokens: [tatoeba_de_tokens], examples: [tatoeba_de]}
-  params: {mode: tatoeba, layer: 7})";
+  params: {mode: tatoeba, layer: 8})";
   t.version = 1;
   t.inputs = {PortSpec{"model", "model", "the encoder (heads are ignored)"},
               PortSpec{"tokens", "tokens", "parallel sentences, one artifact per language pair", false, true},
@@ -27,7 +27,13 @@ NodeType MakeRetrieveNodeType() {
                PortSpec{"metrics", "metrics", "one row per language pair (named by the non-English side) and the average"}};
   t.params = {
       ParamSpec{"mode", ParamType::kString, "tatoeba", "the protocol", {"tatoeba", "bucc"}},
-      ParamSpec{"layer", ParamType::kInt, 7, "hidden state to mean-pool (0 = embeddings; XTREME uses 7 for base models)"}
+      // XTREME's evaluate_retrieval.py keeps hidden_states[-num_layers:], dropping the embeddings,
+      // so its --specific_layer 7 (base models; 13 for XLM-R large) is hidden_states[8] (14).
+      ParamSpec{"layer", ParamType::kInt, 8,
+                "hidden state to mean-pool, counted from the embeddings (0 = embeddings, 1 = the first "
+                "transformer layer's output); the default 8 is XTREME's layer for base models, which "
+                "XTREME's scripts call 7 because they count from the first transformer layer (XLM-R large: "
+                "XTREME's 13, here 14)."}
           .AtLeast(0),
       ParamSpec{"k", ParamType::kInt, 4, "bucc: neighbourhood of the margin"}.AtLeast(1),
       ParamSpec{"batch_size", ParamType::kInt, 64, "sentences per forward pass"}.AtLeast(1),

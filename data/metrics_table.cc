@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <limits>
 #include <stdexcept>
 
 #include "base/child_path.h"
@@ -55,7 +56,7 @@ void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path
   for (size_t m = 0; m < table.metric_names.size(); ++m) {
     std::vector<double> column;
     for (const auto& row : table.rows) column.push_back(row[m]);
-    column.push_back(mean.empty() ? 0.0 : mean[m]);
+    column.push_back(mean.empty() ? std::numeric_limits<double>::quiet_NaN() : mean[m]);  // no labelled language
     file.WriteVector("/" + table.metric_names[m], column);
   }
 }

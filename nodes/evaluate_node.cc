@@ -21,7 +21,10 @@ NodeType MakeEvaluateNodeType() {
   params: {batch_size: 64})";
   t.version = 1;
   t.inputs = {PortSpec{"model", "model", "the fine-tuned model (its head named `task`)"},
-              PortSpec{"tokens", "tokens", "test sets: one tokens artifact per language, or one with several languages", false, true},
+              PortSpec{"tokens", "tokens",
+                       "test sets: one tokens artifact per language, or one with several languages; a language "
+                       "without gold labels (XTREME's test files) gets predictions and no metrics row",
+                       false, true},
               PortSpec{"examples", "examples",
                        "the examples the tokens came from (matched by language and example id): span QA needs "
                        "them for contexts and gold answers; tagging takes the gold tags of every word from them",

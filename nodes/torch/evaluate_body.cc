@@ -116,7 +116,7 @@ class Evaluator {
             std::vector<int32_t> words(f.word_index.begin() + begin, f.word_index.begin() + begin + len);
             std::vector<int32_t> predicted(static_cast<size_t>(len)), gold(static_cast<size_t>(len));
             for (int64_t t = 0; t < len; ++t) predicted[t] = arg[r][t].item<int32_t>();
-            TagState& state = tags_[{tokens.language[f.example_index[i]], tokens.example_id[f.example_index[i]]}];
+            TagState& state = tags_[Seen({tokens.language[f.example_index[i]], tokens.example_id[f.example_index[i]]})];
             for (const auto& [w, l] : FirstSubTokenLabels(words, predicted)) state.predicted.emplace(w, l);
             std::vector<int32_t> gold_labels(f.token_labels.begin() + begin, f.token_labels.begin() + begin + len);
             for (const auto& [w, l] : FirstSubTokenLabels(words, gold_labels)) state.gold.emplace(w, l);
@@ -134,7 +134,7 @@ class Evaluator {
             w.end_logits.assign(end[r].data_ptr<float>(), end[r].data_ptr<float>() + len);
             w.char_start.assign(f.context_char_start.begin() + begin, f.context_char_start.begin() + begin + len);
             w.char_end.assign(f.context_char_end.begin() + begin, f.context_char_end.begin() + begin + len);
-            windows_[{tokens.language[f.example_index[i]], tokens.example_id[f.example_index[i]]}].push_back(std::move(w));
+            windows_[Seen({tokens.language[f.example_index[i]], tokens.example_id[f.example_index[i]]})].push_back(std::move(w));
           }
           break;
         }
@@ -167,6 +167,13 @@ class Evaluator {
   struct ClassState {
     std::vector<std::string> gold, predicted;
   };
+
+  // `key` (language, example id), noting the order in which examples first appear: predictions
+  // keep the order of the test files (XTREME's submission files are line by line).
+  std::pair<std::string, std::string> Seen(std::pair<std::string, std::string> key) {
+    if (seen_.insert(key).second) order_.push_back(key);
+    return key;
+  }
 
   void NoteLanguage(const std::string& language) {
     if (std::find(language_order_.begin(), language_order_.end(), language) == language_order_.end()) {
@@ -220,14 +227,18 @@ class Evaluator {
     std::sort(language_order_.begin(), language_order_.end());
     for (const std::string& language : language_order_) {
       const ClassState& s = classes_[language];
-      if (s.gold.empty()) throw InputError("language " + language + ": no labelled examples to score");
+      if (s.gold.empty()) {
+        Unlabelled(language);
+        continue;
+      }
       out.metrics.AddRow(language, {Accuracy(s.gold, s.predicted).accuracy});
     }
   }
 
   void FinishTagging(Evaluated& out) {
     std::map<std::string, std::pair<std::vector<std::vector<std::string>>, std::vector<std::vector<std::string>>>> by_language;
-    for (const auto& [key, state] : tags_) {
+    for (const auto& key : order_) {
+      const TagState& state = tags_.at(key);
       const auto& [language, id] = key;
       NoteLanguage(language);
       std::vector<std::string> gold;
@@ -255,7 +266,10 @@ class Evaluator {
     std::sort(language_order_.begin(), language_order_.end());
     for (const std::string& language : language_order_) {
       const auto& [gold, predicted] = by_language[language];
-      if (gold.empty()) throw InputError("language " + language + ": no tagged sentences to score");
+      if (gold.empty()) {
+        Unlabelled(language);
+        continue;
+      }
       const PrfScore s = SeqevalPrf(gold, predicted, seqeval_);
       out.metrics.AddRow(language, {s.f1, s.precision, s.recall});
     }
@@ -264,7 +278,8 @@ class Evaluator {
   void FinishQa(Evaluated& out) {
     if (examples_.empty()) throw InputError("examples: span QA needs the examples input (contexts and gold answers)");
     std::map<std::string, std::pair<std::vector<QaQuestion>, std::map<std::string, std::string>>> by_language;
-    for (const auto& [key, windows] : windows_) {
+    for (const auto& key : order_) {
+      const std::vector<QaWindow>& windows = windows_.at(key);
       const auto& [language, id] = key;
       NoteLanguage(language);
       auto it = by_id_.find(key);
@@ -281,12 +296,18 @@ class Evaluator {
     std::sort(language_order_.begin(), language_order_.end());
     for (const std::string& language : language_order_) {
       const auto& [gold, predicted] = by_language[language];
-      if (gold.empty()) throw InputError("language " + language + ": no answered questions to score");
+      if (gold.empty()) {
+        Unlabelled(language);
+        continue;
+      }
       const bool mlqa = format_ == "mlqa" && AnswerNormalizer::IsMlqaLanguage(language);
       const QaScore s = ScoreQa(gold, predicted, mlqa ? AnswerNormalizer::Mlqa(language) : AnswerNormalizer::Squad());
       out.metrics.AddRow(language, {s.f1, s.exact_match});
     }
   }
+
+  // A test set without gold (XTREME's test files): its predictions are kept, it has no metrics row.
+  void Unlabelled(const std::string& language) { ctx_.Log("language " + language + ": no gold labels, predictions only"); }
 
   void ReportProgress(double within) {
     ctx_.Progress(std::min(1.0, share_start_ + share_ * within), fmt::format("{} features", examples_done_));
@@ -308,6 +329,8 @@ class Evaluator {
   std::vector<std::string> language_order_;
   std::vector<Prediction> predictions_;
   std::map<std::string, ClassState> classes_;
+  std::vector<std::pair<std::string, std::string>> order_;  // tagged and QA examples, as they came
+  std::set<std::pair<std::string, std::string>> seen_;
   std::map<std::pair<std::string, std::string>, TagState> tags_;
   std::map<std::pair<std::string, std::string>, std::vector<QaWindow>> windows_;
 };

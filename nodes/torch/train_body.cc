@@ -79,6 +79,36 @@ TaskSamplingOptions SamplingOptions(const nlohmann::json& p) {
   return o;
 }
 
+// The batches of the run: one task's alone, or each step's task drawn as `sampling` says, with the
+// mlm corpus (when given) drawn for mlm_share of the steps. Logs the shares.
+std::unique_ptr<BatchSource> TrainingBatches(NodeContext& ctx, const std::vector<TaskData>& tasks,
+                                             const std::vector<std::string>& names, std::optional<MlmCorpus> mlm,
+                                             double mlm_share, int64_t batch_size, uint64_t seed) {
+  const nlohmann::json& p = ctx.params();
+  if (tasks.size() == 1 && !mlm) return std::make_unique<TensorBatchSource>(tasks[0].examples, batch_size, true, seed);
+  std::vector<int64_t> sizes;
+  std::vector<MultiTaskBatchSource::Task> sources;
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    sizes.push_back(tasks[i].rows);
+    // Each task's batch order from its own seed, so adding a task does not reorder the others.
+    sources.push_back({tasks[i].spec.name, std::make_unique<TensorBatchSource>(tasks[i].examples, batch_size, true,
+                                                                                MixSeed(seed, i))});
+  }
+  Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, SamplingOptions(p));
+  if (!probabilities.ok()) throw InputError(probabilities.status().message());
+  std::vector<std::string> shown = names;
+  if (mlm) {
+    for (double& share : *probabilities) share *= 1.0 - mlm_share;
+    probabilities->push_back(mlm_share);
+    sources.push_back({kMlmTask, std::move(mlm->batches)});
+    shown.push_back(kMlmTask);
+  }
+  std::string shares;
+  for (size_t i = 0; i < shown.size(); ++i) shares += fmt::format("{}{} {:.3f}", i ? ", " : "", shown[i], (*probabilities)[i]);
+  ctx.Log("task sampling: " + shares);
+  return std::make_unique<MultiTaskBatchSource>(std::move(sources), TaskSampler(*probabilities, seed));
+}
+
 void RunTrain(NodeContext& ctx) {
   const nlohmann::json& p = ctx.params();
   torch::set_num_threads(std::max(ctx.threads(), 1));
@@ -147,32 +177,7 @@ void RunTrain(NodeContext& ctx) {
   TaskModel model(config, specs, with_pooler);
   LoadStart(model, artifact, p["init"].get<std::string>() == "full", model_source);
 
-  std::unique_ptr<BatchSource> source;
-  if (tasks.size() == 1 && !mlm) {
-    source = std::make_unique<TensorBatchSource>(tasks[0].examples, batch_size, true, seed);
-  } else {
-    std::vector<int64_t> sizes;
-    std::vector<MultiTaskBatchSource::Task> sources;
-    for (size_t i = 0; i < tasks.size(); ++i) {
-      sizes.push_back(tasks[i].rows);
-      // Each task's batch order from its own seed, so adding a task does not reorder the others.
-      sources.push_back({tasks[i].spec.name, std::make_unique<TensorBatchSource>(tasks[i].examples, batch_size, true,
-                                                                                  MixSeed(seed, i))});
-    }
-    Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, SamplingOptions(p));
-    if (!probabilities.ok()) throw InputError(probabilities.status().message());
-    std::vector<std::string> shown = names;
-    if (mlm) {
-      for (double& share : *probabilities) share *= 1.0 - mlm_share;
-      probabilities->push_back(mlm_share);
-      sources.push_back({kMlmTask, std::move(mlm->batches)});
-      shown.push_back(kMlmTask);
-    }
-    std::string shares;
-    for (size_t i = 0; i < shown.size(); ++i) shares += fmt::format("{}{} {:.3f}", i ? ", " : "", shown[i], (*probabilities)[i]);
-    ctx.Log("task sampling: " + shares);
-    source = std::make_unique<MultiTaskBatchSource>(std::move(sources), TaskSampler(*probabilities, seed));
-  }
+  std::unique_ptr<BatchSource> source = TrainingBatches(ctx, tasks, names, std::move(mlm), mlm_share, batch_size, seed);
 
   TrainOptions options = CommonTrainOptions(ctx, seed);
   options.max_steps = steps;

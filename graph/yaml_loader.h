@@ -16,7 +16,7 @@
 
 namespace xstilts {
 
-// Scalars, lists and maps in one document, aliases expanded. The paper's 708-node grid holds about
+// Scalars, lists and maps in one document, aliases expanded. The paper's 816-node grid holds about
 // 3,000; a million values take about 100 MB.
 constexpr size_t kMaxPipelineValues = 1000000;
 

@@ -3,6 +3,7 @@
 // for real on the shared benchmark files and ends in a report with one row per score.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -15,6 +16,7 @@
 
 #include "tests/build_features.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/paper_graph.h"
 #include "tests/shared_data.h"
 
 namespace xstilts {
@@ -23,32 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
+using testing::kFullNodeCount;
+using testing::kFullPipeline;
 
-const std::string kFullPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts.yaml";
 const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small.yaml";
-
-// The node count of pipelines/xstilts.yaml, by hand from its blocks
-// (M = 2 models, S = 11 stages: pretrained + 9 intermediate tasks + mixture; M x S = 22):
-//   models:        6 downloads + 1 files + 2 import_hf + 2 tokenizers                          = 11
-//   intermediate:  11 downloads (the 9 tasks' data, SQuAD v1.1 dev, SNLI, SQuAD v2.0 train)
-//                  + 2 ANLI execs (R1+R2+R3; ANLI+) + 9 datasets + 9x2 tokenize
-//                  + 9x2 train + 2 mixtures                                                    = 60
-//   XNLI:          1 download + 2 datasets + 3x2 tokenize + 22 train + 22 evaluate              = 53
-//   PAWS-X:        1 download + 3 datasets + 3x2 tokenize + 22 + 22                             = 54
-//   UD-POS:        1 download + 1 extraction + 4 datasets (train, dev, eval: 29 dev sets,
-//                  eval_test: 4 test sets) + 4x2 tokenize + 22 + 22                             = 58
-//   PAN-X:         3 datasets (local) + 3x2 tokenize + 22 + 22                                  = 53
-//   SQuAD for QA:  2 datasets (v1.1 train, dev) + 2x2 tokenize (train, dev)                     =  6
-//   XQuAD:         11 downloads + 1 dataset + 2 tokenize + 22 + 22                              = 58
-//   MLQA:          1 download + 1 dataset + 2 tokenize + 22 + 22                                = 48
-//   TyDiQA:        2 downloads + 2 datasets + 2 select_examples + 3x2 tokenize + 22 + 22        = 56
-//   BUCC:          8 downloads + 1 extraction + 2x4 datasets + 2x2x4 tokenize + 22 retrieve     = 55
-//   Tatoeba:       72 downloads + 36 datasets + 2x36 tokenize + 22 retrieve                     = 202
-//   report:                                                                                     =  1
-//   total: 11+60+53+54+58+53+6+58+48+56+55+202+1 = 715
-// The same for every value of vars.anli_data and vars.squad_version (the pipeline format has no
-// conditional nodes: the choice not taken leaves its nodes in the graph, read by nothing).
-constexpr size_t kFullNodeCount = 715;
 
 const std::vector<std::string> kPanxLangs = {"af", "ar", "bg", "bn", "de", "el", "en", "es", "et", "eu",
                                              "fa", "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "jv",
@@ -63,6 +43,7 @@ std::vector<std::string> LocalDataOverrides(const CliHarness& h) {
   for (const std::string& lang : kPanxLangs) {
     h.Write("local/panx/" + lang + "/train", lang + ":Paris\tB-LOC\n\n");
     h.Write("local/panx/" + lang + "/dev", lang + ":Paris\tB-LOC\n\n");
+    h.Write("local/panx/" + lang + "/test", lang + ":Paris\tB-LOC\n\n");
   }
   return {"--set", "vars.ccg_dir=" + (h.dir() / "local/ccg").string(), "--set",
           "vars.panx_dir=" + (h.dir() / "local/panx").string()};
@@ -77,9 +58,12 @@ TEST(PaperPipeline, FullGridExpandsToEveryNode) {
   std::map<std::string, int> by_type;
   for (const auto& node : json["nodes"]) ++by_type[node["type"].get<std::string>()];
   EXPECT_EQ(by_type["train"], 2 * 9 + 2 + 7 * 22);  // intermediate, mixtures, targets
-  EXPECT_EQ(by_type["evaluate"], 7 * 22);
+  // 7 targets x 22 chains on the evaluation sets; for XLM-R's 11 stages, 5 on test sets (XQuAD's
+  // and TyDiQA's are the evaluations above) and 3 dev scores for the submission's choice.
+  EXPECT_EQ(by_type["evaluate"], 7 * 22 + 5 * 11 + 3 * 11);
   EXPECT_EQ(by_type["retrieve"], 2 * 22);
   EXPECT_EQ(by_type["report"], 1);
+  EXPECT_EQ(by_type["submission"], 1);
   // 6 model files (XLM-R Large's config.json is in the repository, a `files` node); 11 for the
   // intermediate tasks (SQuAD v1.1 dev and v2.0 train, SNLI included); XNLI, PAWS-X, UD v2.5;
   // XQuAD; MLQA; TyDiQA; BUCC; Tatoeba.
@@ -115,7 +99,7 @@ TEST(PaperPipeline, DryRunPlansEveryNodeAndRunsNothing) {
   EXPECT_EQ(artifacts, 0u);
 }
 
-// On a fresh clone nobody has CCGbank or PAN-X: the dry run still plans all 715 nodes, saying what
+// On a fresh clone nobody has CCGbank or PAN-X: the dry run still plans all 816 nodes, saying what
 // each of those needs; a real run refuses, naming every missing file at once, before it starts.
 TEST(PaperPipeline, DryRunWithoutTheLocalDataSaysWhatIsMissing) {
   CliHarness h("paper_dry_run_no_data");
@@ -154,166 +138,10 @@ TEST(PaperPipeline, DryRunWithoutTheLocalDataSaysWhatIsMissing) {
   run.insert(run.end(), nowhere.begin(), nowhere.end());
   CliResult refused = h.Run(run);
   EXPECT_EQ(refused.exit_code, 2);
-  for (const std::string node : {"ccg_train", "panx_train", "panx_dev", "panx_eval"}) {
+  for (const std::string node : {"ccg_train", "panx_train", "panx_dev", "panx_eval", "panx_test"}) {
     EXPECT_NE(refused.err.find("error: node '" + node + "' ("), std::string::npos) << node << "\n" << refused.err;
   }
   EXPECT_FALSE(fs::exists(h.cache() / "entries") && !fs::is_empty(h.cache() / "entries"));
-}
-
-// The graph of pipelines/xstilts.yaml with `--set` overrides, and what feeds its nodes.
-struct PaperGraph {
-  nlohmann::json json;
-  std::map<std::string, nlohmann::json> nodes;                        // by name
-  std::map<std::string, std::multimap<std::string, std::string>> inputs;  // node -> (port, from)
-
-  std::set<std::string> From(const std::string& node, const std::string& port) const {
-    std::set<std::string> from;
-    auto it = inputs.find(node);
-    if (it == inputs.end()) return from;
-    auto [begin, end] = it->second.equal_range(port);
-    for (auto i = begin; i != end; ++i) from.insert(i->second);
-    return from;
-  }
-  // Every node that `node` depends on, directly or not.
-  std::set<std::string> Upstream(const std::string& node) const {
-    std::set<std::string> seen;
-    std::vector<std::string> todo = {node};
-    while (!todo.empty()) {
-      const std::string n = todo.back();
-      todo.pop_back();
-      auto it = inputs.find(n);
-      if (it == inputs.end()) continue;
-      for (const auto& port_and_from : it->second) {
-        if (seen.insert(port_and_from.second).second) todo.push_back(port_and_from.second);
-      }
-    }
-    return seen;
-  }
-  // The data downloads `node` depends on: those of the model files and tokenizers left out.
-  std::set<std::string> UpstreamDownloads(const std::string& node) const {
-    std::set<std::string> model_side;
-    for (const std::string m : {"xlmr_pretrained", "xlmr_tokenizer", "roberta_pretrained", "roberta_tokenizer"}) {
-      for (const std::string& n : Upstream(m)) model_side.insert(n);
-    }
-    std::set<std::string> downloads;
-    for (const std::string& n : Upstream(node)) {
-      if (nodes.at(n)["type"] == "download" && !model_side.count(n)) downloads.insert(n);
-    }
-    return downloads;
-  }
-};
-
-PaperGraph LoadPaperGraph(const CliHarness& h, const std::vector<std::string>& overrides) {
-  std::vector<std::string> args = {"graph", kFullPipeline, "--format", "json"};
-  for (const std::string& o : overrides) {
-    args.push_back("--set");
-    args.push_back(o);
-  }
-  CliResult graph = h.Run(args);
-  EXPECT_EQ(graph.exit_code, 0) << graph.err;
-  PaperGraph g;
-  g.json = nlohmann::json::parse(graph.out);
-  for (const auto& node : g.json["nodes"]) g.nodes[node["name"].get<std::string>()] = node;
-  for (const auto& edge : g.json["edges"]) {
-    g.inputs[edge["to"].get<std::string>()].emplace(edge["to_port"].get<std::string>(), edge["from"].get<std::string>());
-  }
-  return g;
-}
-
-std::set<std::string> StringSet(const nlohmann::json& list) {
-  std::set<std::string> out;
-  for (const auto& item : list) out.insert(item.get<std::string>());
-  return out;
-}
-
-// UD-POS is evaluated in all 33 languages of XTREME (scripts/download_data.sh): the dev sets of
-// the 29 that have one in UD v2.5, the test sets of kk, th, tl and yo, which have none.
-TEST(PaperPipeline, UdposEvaluatesXtremes33Languages) {
-  CliHarness h("paper_udpos");
-  const PaperGraph g = LoadPaperGraph(h, {});
-  const std::set<std::string> dev_langs = {"af", "ar", "bg", "de", "el", "en", "es", "et", "eu", "fa",
-                                           "fi", "fr", "he", "hi", "hu", "id", "it", "ja", "ko", "mr",
-                                           "nl", "pt", "ru", "ta", "te", "tr", "ur", "vi", "zh"};
-  const std::set<std::string> test_langs = {"kk", "th", "tl", "yo"};
-  ASSERT_EQ(dev_langs.size(), 29u);
-  const nlohmann::json& dev = g.nodes.at("udpos_eval");
-  const nlohmann::json& test = g.nodes.at("udpos_eval_test");
-  EXPECT_EQ(dev["params"]["path"], "dev-{lang}.conllu");
-  EXPECT_EQ(StringSet(dev["params"]["languages"]), dev_langs);
-  EXPECT_EQ(test["params"]["path"], "test-{lang}.conllu");
-  EXPECT_EQ(StringSet(test["params"]["languages"]), test_langs);
-  size_t evaluations = 0;
-  for (const auto& entry : g.nodes) {
-    const std::string& name = entry.first;
-    if (name.rfind("eval_udpos_", 0) != 0) continue;
-    ++evaluations;
-    const std::string model = name.find("_xlmr_") != std::string::npos ? "xlmr" : "roberta";
-    EXPECT_EQ(g.From(name, "examples"), (std::set<std::string>{"udpos_eval", "udpos_eval_test"})) << name;
-    EXPECT_EQ(g.From(name, "tokens"),
-              (std::set<std::string>{"udpos_eval_tokens_" + model, "udpos_eval_test_tokens_" + model}))
-        << name;
-    std::set<std::string> languages;
-    for (const std::string& examples : g.From(name, "examples")) {
-      for (const auto& lang : g.nodes.at(examples)["params"]["languages"]) languages.insert(lang.get<std::string>());
-    }
-    EXPECT_EQ(languages.size(), 33u) << name;
-  }
-  EXPECT_EQ(evaluations, 22u);
-}
-
-// vars.anli_data and vars.squad_version change what the intermediate ANLI and SQuAD tasks train
-// on, and nothing else: every setting is a valid graph of the same size, and XQuAD and MLQA
-// train on SQuAD v1.1 whatever the intermediate SQuAD is.
-TEST(PaperPipeline, IntermediateDataVariablesChooseTheTrainingInputs) {
-  CliHarness h("paper_variables");
-  struct Case {
-    std::vector<std::string> overrides;
-    std::string anli_file;                  // the files input of anli_train
-    std::set<std::string> anli_downloads;   // the downloads xlmr_anli trains on
-    std::string squad_download;             // the files input of squad_train
-    std::string squad_path;
-  };
-  const std::set<std::string> anli_plus = {"anli_download", "snli_download", "mnli_download"};
-  const std::vector<Case> cases = {
-      {{}, "anli_plus_train_file", anli_plus, "squad_v1.1_train_download", "train-v1.1.json"},
-      {{"vars.anli_data=anli_plus", "vars.squad_version=1.1"}, "anli_plus_train_file", anli_plus,
-       "squad_v1.1_train_download", "train-v1.1.json"},
-      {{"vars.anli_data=anli"}, "anli_train_file", {"anli_download"}, "squad_v1.1_train_download", "train-v1.1.json"},
-      {{"vars.squad_version=2.0"}, "anli_plus_train_file", anli_plus, "squad_v2.0_train_download", "train-v2.0.json"},
-      {{"vars.anli_data=anli", "vars.squad_version=2.0"}, "anli_train_file", {"anli_download"},
-       "squad_v2.0_train_download", "train-v2.0.json"},
-  };
-  for (const Case& c : cases) {
-    std::string label;
-    for (const std::string& o : c.overrides) label += o + " ";
-    SCOPED_TRACE("--set " + label);
-    const PaperGraph g = LoadPaperGraph(h, c.overrides);
-    EXPECT_EQ(g.json["nodes"].size(), kFullNodeCount);
-    EXPECT_EQ(g.From("anli_train", "files"), std::set<std::string>{c.anli_file});
-    EXPECT_EQ(g.nodes.at("anli_train")["params"]["format"], "anli");
-    for (const std::string model : {"xlmr", "roberta"}) {
-      EXPECT_EQ(g.From(model + "_anli", "train"), std::set<std::string>{"inter_tokens_anli_" + model});
-      EXPECT_EQ(g.UpstreamDownloads(model + "_anli"), c.anli_downloads) << model;
-      EXPECT_EQ(g.UpstreamDownloads(model + "_squad"), std::set<std::string>{c.squad_download}) << model;
-      // The target tasks' SQuAD does not follow vars.squad_version.
-      for (const std::string target : {"xquad", "mlqa"}) {
-        EXPECT_EQ(g.From(target + "_" + model + "_pretrained", "train"), std::set<std::string>{"qa_train_tokens_" + model});
-      }
-      EXPECT_EQ(g.UpstreamDownloads("qa_train_tokens_" + model), std::set<std::string>{"squad_v1.1_train_download"});
-      EXPECT_EQ(g.UpstreamDownloads("qa_dev_tokens_" + model), std::set<std::string>{"squad_v1.1_dev_download"});
-    }
-    EXPECT_EQ(g.From("squad_train", "files"), std::set<std::string>{c.squad_download});
-    EXPECT_EQ(g.nodes.at("squad_train")["params"]["path"], c.squad_path);
-    // The mixture trains on the same ANLI and SQuAD data as the single-task stages.
-    EXPECT_EQ(g.UpstreamDownloads("xlmr_mixture").count("snli_download"), c.anli_downloads.count("snli_download"));
-    EXPECT_EQ(g.UpstreamDownloads("xlmr_mixture").count(c.squad_download), 1u);
-  }
-  // A value that names no data set is an error, not a silent default.
-  for (const std::string bad : {"vars.anli_data=snli", "vars.squad_version=2"}) {
-    CliResult graph = h.Run({"graph", kFullPipeline, "--format", "json", "--set", bad});
-    EXPECT_EQ(graph.exit_code, 2) << bad;
-    EXPECT_NE(graph.err.find("error: no node named"), std::string::npos) << graph.err;
-  }
 }
 
 std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {

@@ -12,6 +12,7 @@ packages=(
   gettext iso-codes   # message catalogs the embedded demo's intermediate tasks read
   graphviz python3-h5py chromium   # tests render `graph --format dot`, run the docs' h5py code, load report.html
   nginx                            # the remote cache's tests serve a WebDAV cache (scripts/nginx-webdav.sh)
+  slurm-wlm munge                  # the Slurm executor's tests run a one-node cluster (scripts/slurm-cluster.sh)
 )
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(python3-torch python3-sentencepiece snakemake bc)

@@ -1,6 +1,7 @@
 #include "graph/pipeline_spec.h"
 
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -11,7 +12,7 @@
 namespace xstilts {
 namespace {
 
-const std::vector<std::string> kTopLevelKeys = {"vars", "nodes"};
+const std::vector<std::string> kTopLevelKeys = {"base", "vars", "nodes"};
 const std::vector<std::string> kNodeKeys = {"type", "inputs", "params", "foreach", "resources"};
 const char kCommandLine[] = "<command line>";
 
@@ -282,6 +283,71 @@ void ParseNodes(const Value& nodes, const Bindings& vars, PipelineSpec& spec,
   }
 }
 
+// The text of a file, or nullopt when it cannot be read.
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// `base: other.yaml`: the pipeline file this one is a variant of, in the same folder (so that
+// relative paths mean the same in both). Returns its root map, or nullopt after an error.
+std::optional<Value> LoadBase(const Value& base, const std::string& file, Diagnostics& diagnostics) {
+  namespace fs = std::filesystem;
+  if (!base.is_scalar() || base.text().empty() || base.text().find_first_of("/\\") != std::string::npos ||
+      base.text() == "." || base.text() == "..") {
+    diagnostics.Error(base.loc(), "'base' names a pipeline file in the same folder as this one, e.g. 'xstilts.yaml', "
+                                  "got " + base.Describe());
+    return std::nullopt;
+  }
+  if (base.text() == fs::path(file).filename().string()) {
+    diagnostics.Error(base.loc(), "'base' names this file itself");
+    return std::nullopt;
+  }
+  const std::string path = (fs::path(file).parent_path() / base.text()).string();
+  std::optional<std::string> text = ReadFile(path);
+  if (!text) {
+    diagnostics.Error(base.loc(), "cannot read the base pipeline file " + path + " (does it exist?)");
+    return std::nullopt;
+  }
+  std::optional<Value> root = ParseYaml(*text, path, diagnostics);
+  if (!root) return std::nullopt;
+  if (!root->is_map()) {
+    diagnostics.Error(root->is_null() ? SourceLocation{path, 0, 0} : root->loc(),
+                      "a pipeline file must be a map with 'nodes' (and optionally 'vars')");
+    return std::nullopt;
+  }
+  CheckKeys(*root, kTopLevelKeys, "the pipeline file", diagnostics);
+  if (const Value* own = root->Find("base")) {
+    diagnostics.Error(own->loc(), "a base pipeline cannot have a 'base' of its own (" + file + " names this one)");
+    return std::nullopt;
+  }
+  return root;
+}
+
+// A section (vars, nodes) of a variant over the same section of its base: the base's entries in
+// its order, each replaced by the variant's entry of the same name when `replace` (vars), then
+// the variant's other entries. Without `replace` both are kept (nodes: loading reports the
+// second as defined twice). `storage` holds the result when it is a new map.
+const Value* Overlay(const Value* base, const Value* variant, bool replace, Value& storage) {
+  if (base == nullptr || base->is_null()) return variant;
+  if (variant == nullptr || variant->is_null()) return base;
+  if (!base->is_map()) return base;        // reported as it is
+  if (!variant->is_map()) return variant;
+  storage = *base;
+  for (const Value::Entry& e : variant->entries()) {
+    Value* same = replace ? storage.Find(e.key) : nullptr;
+    if (same != nullptr) {
+      *same = e.value;
+    } else {
+      storage.entries().push_back(e);
+    }
+  }
+  return &storage;
+}
+
 }  // namespace
 
 const NodeDecl* PipelineSpec::Find(const std::string& name) const {
@@ -315,6 +381,11 @@ std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::st
     return std::nullopt;
   }
   CheckKeys(*root, kTopLevelKeys, "the pipeline file", diagnostics);
+  std::optional<Value> base;
+  if (const Value* base_name = root->Find("base")) {
+    base = LoadBase(*base_name, file, diagnostics);
+    if (!base) return std::nullopt;
+  }
 
   std::map<std::string, Value> var_overrides;
   std::vector<NodeOverride> node_overrides;
@@ -340,10 +411,16 @@ std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::st
     }
   }
 
-  Bindings vars = ResolveVars(root->Find("vars"), var_overrides, diagnostics);
+  Value merged_vars, merged_nodes;
+  const Value* vars_section = root->Find("vars");
+  const Value* nodes = root->Find("nodes");
+  if (base) {
+    vars_section = Overlay(base->Find("vars"), vars_section, true, merged_vars);
+    nodes = Overlay(base->Find("nodes"), nodes, false, merged_nodes);
+  }
+  Bindings vars = ResolveVars(vars_section, var_overrides, diagnostics);
   PipelineSpec spec;
   spec.file = file;
-  const Value* nodes = root->Find("nodes");
   if (nodes == nullptr) {
     diagnostics.Error(root->loc(), "the pipeline file has no 'nodes'");
   } else if (!nodes->is_map()) {
@@ -359,14 +436,12 @@ std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::st
 std::optional<PipelineSpec> LoadPipeline(const std::string& path,
                                          const std::vector<Override>& overrides,
                                          Diagnostics& diagnostics) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> text = ReadFile(path);
+  if (!text) {
     diagnostics.Error(SourceLocation{path, 0, 0}, "cannot read pipeline file (does it exist?)");
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParsePipeline(text.str(), path, overrides, diagnostics);
+  return ParsePipeline(*text, path, overrides, diagnostics);
 }
 
 std::string NodeNameProblem(const std::string& name) {

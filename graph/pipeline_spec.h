@@ -2,6 +2,8 @@
 // before node types are consulted. Loading reports every problem it finds to Diagnostics.
 //
 // The file format (docs/pipeline-format.md):
+//   base: x.yaml     # optional: a pipeline file in the same folder that this one is a variant of
+//                    # (its vars, this file's replacing those of the same name; its nodes, then these)
 //   vars:            # optional: name -> scalar or list, usable as ${name} anywhere below
 //   nodes:           # name -> node
 //     <name>:
@@ -59,7 +61,8 @@ std::string NodeNameProblem(const std::string& name);
 std::optional<PipelineSpec> LoadPipeline(const std::string& path,
                                          const std::vector<Override>& overrides,
                                          Diagnostics& diagnostics);
-// The same from text (tests, the embedded demo); `file` names it in locations.
+// The same from text (tests, the embedded demo); `file` names it in locations, and a `base` is
+// looked for in its folder.
 std::optional<PipelineSpec> ParsePipeline(const std::string& text, const std::string& file,
                                           const std::vector<Override>& overrides,
                                           Diagnostics& diagnostics);

@@ -95,9 +95,14 @@ nlohmann::json PipelineJsonSchema(const NodeRegistry& registry) {
           {"title", "xstilts pipeline"},
           {"type", "object"},
           {"additionalProperties", false},
-          {"required", {"nodes"}},
+          {"anyOf", {{{"required", {"nodes"}}}, {{"required", {"base"}}}}},
           {"properties",
-           {{"vars", {{"type", "object"}, {"description", "values usable as ${name} anywhere in the file"}}},
+           {{"base",
+             {{"type", "string"},
+              {"description",
+               "a pipeline file in the same folder that this one is a variant of: its vars (this file's replace "
+               "those of the same name) and its nodes (this file's are added)"}}},
+            {"vars", {{"type", "object"}, {"description", "values usable as ${name} anywhere in the file"}}},
             {"nodes", {{"type", "object"}, {"additionalProperties", {{"oneOf", variants}}}}}}}};
 }
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 #include "base/closest_match.h"
 #include "graph/resolve.h"
 #include "tests/graph/test_registry.h"
@@ -66,6 +71,91 @@ nodes:
   ASSERT_TRUE(spec);
   EXPECT_EQ(spec->nodes[0].params.Find("learning_rate")->text(), "2e-5");
   EXPECT_EQ(spec->nodes[0].params.Find("epochs")->text(), "7");
+}
+
+// A folder of pipeline files for `base:` tests, removed afterwards.
+class PipelineFolder {
+ public:
+  PipelineFolder() : dir_(std::filesystem::temp_directory_path() / ("xstilts_base_" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  ~PipelineFolder() { std::filesystem::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) const {
+    std::ofstream(dir_ / name) << text;
+    return Path(name);
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+const char kBase[] = R"(vars:
+  langs: [de, fr]
+  lr: 1e-5
+  path: "data/${lr}"
+nodes:
+  s: {type: source, params: {path: "${path}"}}
+  t_${l}: {type: train, foreach: {l: "${langs}"}, params: {learning_rate: "${lr}"}}
+)";
+
+// A variant names its base: the base's vars with the variant's replacing those of the same name
+// (later base vars see the new value), the base's nodes and then the variant's.
+TEST(PipelineSpec, AVariantExtendsItsBaseFile) {
+  PipelineFolder folder;
+  folder.Write("base.yaml", kBase);
+  const std::string variant = folder.Write("variant.yaml", R"(base: base.yaml
+vars:
+  lr: 3e-5
+  extra: [x]
+nodes:
+  u_${e}: {type: train, foreach: {e: "${extra}"}, params: {learning_rate: "${lr}", languages: "${langs}"}}
+)");
+  Diagnostics diagnostics;
+  std::optional<PipelineSpec> spec = LoadPipeline(variant, {Override{"vars.langs", "[de]"}}, diagnostics);
+  ASSERT_TRUE(spec) << diagnostics.Render();
+  EXPECT_EQ(spec->file, variant);
+  ASSERT_EQ(spec->nodes.size(), 3u);
+  EXPECT_EQ(spec->nodes[0].name, "s");
+  EXPECT_EQ(spec->nodes[0].params.Find("path")->text(), "data/3e-5");
+  EXPECT_EQ(spec->nodes[0].loc.file, folder.Path("base.yaml"));  // located in the base file
+  EXPECT_EQ(spec->nodes[1].name, "t_de");  // --set reaches the base's vars too
+  EXPECT_EQ(spec->nodes[1].params.Find("learning_rate")->text(), "3e-5");
+  EXPECT_EQ(spec->nodes[2].name, "u_x");
+  EXPECT_EQ(spec->nodes[2].params.Find("languages")->items().size(), 1u);
+  // A variant may change vars only.
+  const std::string only_vars = folder.Write("lr.yaml", "base: base.yaml\nvars: {lr: 1}\n");
+  Diagnostics quiet;
+  spec = LoadPipeline(only_vars, {}, quiet);
+  ASSERT_TRUE(spec) << quiet.Render();
+  EXPECT_EQ(spec->nodes.size(), 3u);
+}
+
+TEST(PipelineSpec, BaseErrorsPointAtTheirFile) {
+  PipelineFolder folder;
+  folder.Write("base.yaml", kBase);
+  folder.Write("chain.yaml", "base: base.yaml\nnodes: {}\n");
+  const auto errors = [&](const std::string& name, const std::string& text) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(LoadPipeline(folder.Write(name, text), {}, diagnostics)) << name;
+    return diagnostics.Render();
+  };
+  EXPECT_NE(errors("a.yaml", "base: ../base.yaml\n").find(
+                "error: 'base' names a pipeline file in the same folder as this one, e.g. 'xstilts.yaml', got "
+                "'../base.yaml'"),
+            std::string::npos);
+  EXPECT_NE(errors("b.yaml", "base: b.yaml\n").find("error: 'base' names this file itself"), std::string::npos);
+  EXPECT_NE(errors("c.yaml", "base: missing.yaml\n").find("error: cannot read the base pipeline file "),
+            std::string::npos);
+  EXPECT_NE(errors("d.yaml", "base: chain.yaml\n").find("chain.yaml:1:7: error: a base pipeline cannot have a 'base' "
+                                                        "of its own"),
+            std::string::npos);
+  const std::string twice = errors("e.yaml", "base: base.yaml\nnodes:\n  s: {type: source, params: {path: x}}\n");
+  EXPECT_NE(twice.find("e.yaml:3:3: error: node 's' is defined twice; first at "), std::string::npos) << twice;
+  EXPECT_NE(twice.find("base.yaml:6:3"), std::string::npos) << twice;
+  const std::string unknown = errors("f.yaml", "base: base.yaml\nvars: {x: \"${nope}\"}\n");
+  EXPECT_NE(unknown.find("error: unknown variable 'nope'"), std::string::npos) << unknown;
 }
 
 TEST(Resolve, AReferenceTakesTheOnlyOutputOfTheWantedKindAndAGlobTakesAPort) {

@@ -2,7 +2,6 @@
 // writes it as an "examples" artifact (data/examples_artifact.h).
 #include <algorithm>
 #include <filesystem>
-#include <iterator>
 #include <set>
 #include <string>
 #include <vector>
@@ -160,24 +159,6 @@ void ApplyLimit(Examples& examples, int64_t limit) {
   p.gold.erase(std::remove_if(p.gold.begin(), p.gold.end(), outside), p.gold.end());
 }
 
-// Appends `part` (read from `path`) to `merged`. Label sets must agree, except that sets which the
-// readers derive from the data (sorted labels seen) are joined into their sorted union.
-void Merge(Examples& merged, Examples part, const std::string& first_path, const std::string& path) {
-  if (part.labels != merged.labels) {
-    if (!std::is_sorted(part.labels.begin(), part.labels.end()) ||
-        !std::is_sorted(merged.labels.begin(), merged.labels.end())) {
-      throw InputError(fmt::format("{} and {} have different label sets, which one artifact cannot hold",
-                                   first_path, path));
-    }
-    std::vector<std::string> joined;
-    std::set_union(merged.labels.begin(), merged.labels.end(), part.labels.begin(), part.labels.end(),
-                   std::back_inserter(joined));
-    merged.labels = std::move(joined);
-  }
-  merged.examples.insert(merged.examples.end(), std::make_move_iterator(part.examples.begin()),
-                         std::make_move_iterator(part.examples.end()));
-}
-
 void RunDataset(NodeContext& ctx) {
   const DatasetPlan plan = PlanReads(ctx.params(), ctx.base_dir());
   Examples merged;
@@ -192,10 +173,11 @@ void RunDataset(NodeContext& ctx) {
     ctx.Log(fmt::format("{}: {} {}{}", read.shown_path, kept,
                         part.task == TaskType::kParallelSentences ? "source sentences" : "examples",
                         kept == total ? "" : fmt::format(" (first of {})", total)));
+    for (const std::string& note : part.notes) ctx.Log(fmt::format("{}: {}", read.shown_path, note));
     if (i == 0) {
       merged = std::move(part);
     } else {
-      Merge(merged, std::move(part), plan.reads[0].shown_path, read.shown_path);
+      AppendExamples(merged, std::move(part), plan.reads[0].shown_path, read.shown_path);
     }
   }
   WriteExamples(merged, ctx.output("examples"));
@@ -260,7 +242,8 @@ panx_train_small:
                 "with {lang} in 'path': the values, one file each; otherwise the reader's 'languages' option "
                 "(xnli_raw and xnli_jsonl filter, gettext locale folders)"},
       ParamSpec{"options", ParamType::kMap, nlohmann::json::object(),
-                "other reader options: quoting, tag_column, lang_prefix, verify_answers, tags_file, domains, "
+                "other reader options: quoting, tag_column, lang_prefix, verify_answers (true, false or \"drop\"), "
+                "tags_file, domains, "
                 "include_plurals, include_english (docs/datasets.md)"},
       ParamSpec{"limit", ParamType::kInt, 0,
                 "keep the first N examples of each file read (parallel data: the first N sentences of each "

@@ -1,8 +1,12 @@
 // select_examples: keeps the examples of some languages (e.g. English for training, the others
-// for zero-shot evaluation), optionally at most `limit` of them.
+// for zero-shot evaluation), optionally at most `limit` of them. Several inputs are joined first,
+// in order (e.g. an English training set and its machine translations).
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include "base/input_error.h"
 #include "data/examples_artifact.h"
@@ -49,9 +53,18 @@ void RunSelectExamples(NodeContext& ctx) {
   auto keep = params["languages"].get<std::vector<std::string>>();
   auto drop = params["exclude_languages"].get<std::vector<std::string>>();
   int64_t limit = params["limit"].get<int64_t>();
-  Examples examples = ReadExamples(ctx.input("examples"));
+  const std::vector<std::filesystem::path> inputs = ctx.inputs("examples");
+  const std::vector<std::string> names = ctx.input_names("examples");
+  Examples examples = ReadExamples(inputs.at(0));
   if (examples.task == TaskType::kParallelSentences) {
     throw InputError("select_examples: parallel sentences are selected by their language pair in the dataset node");
+  }
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    AppendExamples(examples, ReadExamples(inputs[i]), names.at(0), names.at(i));
+  }
+  if (inputs.size() > 1) {
+    ctx.Log("joined " + std::to_string(inputs.size()) + " inputs: " + std::to_string(examples.examples.size()) +
+            " examples");
   }
   std::set<std::string> keep_set(keep.begin(), keep.end()), drop_set(drop.begin(), drop.end());
   std::vector<Example> kept;
@@ -89,12 +102,17 @@ void RunSelectExamples(NodeContext& ctx) {
 NodeType MakeSelectExamplesNodeType() {
   NodeType t;
   t.name = "select_examples";
-  t.summary = "Keeps the examples of some languages (English to train on, the others to test zero-shot).";
+  t.summary =
+      "Keeps the examples of some languages (English to train on, the others to test zero-shot), from one examples "
+      "artifact or several joined in order (a training set and its translations).";
   t.example = R"(corpus_en:
   type: select_examples
   inputs: {examples: corpus}
   params: {languages: [en]})";
-  t.inputs = {PortSpec{"examples", "examples", "the examples to select from"}};
+  t.inputs = {PortSpec{"examples", "examples",
+                       "the examples to select from; several are joined first, in order (same task; label sets "
+                       "equal, or both the sorted labels seen, then joined)",
+                       false, true}};
   t.outputs = {PortSpec{"examples", "examples",
                         "the kept examples, in their original order, with the same label set (parallel sentences "
                         "with parallel_with)"}};

@@ -1,6 +1,11 @@
 #include "data/readers/examples.h"
 
 #include <algorithm>
+#include <iterator>
+
+#include <fmt/format.h>
+
+#include "base/input_error.h"
 
 namespace xstilts {
 
@@ -45,6 +50,30 @@ int64_t Examples::CountLabelled() const {
     }
   }
   return n;
+}
+
+void AppendExamples(Examples& merged, Examples part, const std::string& merged_name, const std::string& part_name) {
+  if (part.task != merged.task) {
+    throw InputError(fmt::format("{} holds {} examples and {} holds {}, which one artifact cannot hold", merged_name,
+                                 TaskTypeName(merged.task), part_name, TaskTypeName(part.task)));
+  }
+  if (part.task == TaskType::kParallelSentences) {
+    throw InputError(fmt::format("{} and {} hold parallel sentences, which are not joined", merged_name, part_name));
+  }
+  if (part.labels != merged.labels) {
+    if (!std::is_sorted(part.labels.begin(), part.labels.end()) ||
+        !std::is_sorted(merged.labels.begin(), merged.labels.end())) {
+      throw InputError(fmt::format("{} and {} have different label sets, which one artifact cannot hold",
+                                   merged_name, part_name));
+    }
+    std::vector<std::string> joined;
+    std::set_union(merged.labels.begin(), merged.labels.end(), part.labels.begin(), part.labels.end(),
+                   std::back_inserter(joined));
+    merged.labels = std::move(joined);
+  }
+  merged.examples.insert(merged.examples.end(), std::make_move_iterator(part.examples.begin()),
+                         std::make_move_iterator(part.examples.end()));
+  merged.notes.insert(merged.notes.end(), part.notes.begin(), part.notes.end());
 }
 
 }  // namespace xstilts

@@ -103,6 +103,9 @@ struct Examples {
   std::vector<std::string> labels;
   std::vector<Example> examples;
   ParallelSentences parallel;  // kParallelSentences only
+  // What a reader left out and why, one sentence each, for the node's log (not stored in the
+  // examples artifact), e.g. the answers that `verify_answers: drop` left out of a SQuAD file.
+  std::vector<std::string> notes;
 
   // Index of `label` in `labels`, or -1.
   int64_t LabelIndex(std::string_view label) const;
@@ -112,5 +115,11 @@ struct Examples {
   // answer or is_impossible (QA).
   int64_t CountLabelled() const;
 };
+
+// Appends the examples of `part` to `merged`, which must hold the same task (parallel sentences
+// are not joined this way). Label sets must agree, except that sets a reader derives from the
+// data (the sorted labels seen) are joined into their sorted union. `merged_name` and
+// `part_name` name the two in the InputError thrown otherwise.
+void AppendExamples(Examples& merged, Examples part, const std::string& merged_name, const std::string& part_name);
 
 }  // namespace xstilts

@@ -49,6 +49,23 @@ std::string FirstCode(std::string_view name) {
   return "";
 }
 
+// XTREME's translate-train files name the direction of the translation, English first:
+// "en-de-translated" (XNLI, PAWS-X), "squad.translate.train.en-de" (SQuAD). The language is the
+// one translated into. Only names that say "translat" count; "" otherwise.
+std::string TranslationTarget(std::string_view name) {
+  if (name.find("translat") == std::string_view::npos) return "";
+  for (size_t at = name.find("en-"); at != std::string_view::npos; at = name.find("en-", at + 1)) {
+    // "en" as a whole piece, not the end of "ten-..."
+    if (at > 0 && std::string_view("-_.").find(name[at - 1]) == std::string_view::npos) continue;
+    const size_t start = at + 3;
+    size_t end = name.find_first_of("-_.", start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view code = name.substr(start, end - start);
+    if (code != "en" && IsKnownLanguageCode(code)) return std::string(code);
+  }
+  return "";
+}
+
 }  // namespace
 
 bool IsKnownLanguageCode(std::string_view code) {
@@ -59,7 +76,8 @@ bool IsKnownLanguageCode(std::string_view code) {
 }
 
 std::string InferLanguage(const std::filesystem::path& path) {
-  std::string code = FirstCode(path.stem().string());
+  std::string code = TranslationTarget(path.stem().string());
+  if (code.empty()) code = FirstCode(path.stem().string());
   if (code.empty()) code = FirstCode(path.parent_path().filename().string());
   return code;
 }

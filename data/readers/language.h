@@ -19,6 +19,9 @@ bool IsKnownLanguageCode(std::string_view code);
 // '-', '_' and '.', that is a known language code; "" when there is none.
 // "dev-de.tsv" -> "de", "dev-context-en-question-de.json" -> "en" (MLQA: the context language),
 // "en_ewt-ud-dev.conllu" -> "en", "xglue_de/test.txt" -> "de", "dev-v1.1.json" -> "".
+// XTREME's translate-train files are named for the language translated into, English first:
+// "en-de-translated.tsv" -> "de", "squad.translate.train.en-de.json" -> "de" (a name has to say
+// "translat" for this rule; "test-de-en-translated.tsv" (translate-test) stays "de").
 std::string InferLanguage(const std::filesystem::path& path);
 
 // options.language if set, else InferLanguage(path), else `fallback` if not empty; otherwise

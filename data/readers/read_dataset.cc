@@ -72,6 +72,9 @@ const std::vector<DatasetFormat>& Table() {
          TaskType::kPairClassification, {"languages"}, &ReadXnliJsonl},
         {"xnli_raw", "raw XNLI-1.0 xnli.{dev,test}.tsv (header, 19 columns), all languages",
          TaskType::kPairClassification, {"languages"}, &ReadXnliRawTsv},
+        {"xnli_translate_train",
+         "XTREME's MNLI translations en-xx-translated.tsv (English pair, translated pair, label; no header)",
+         TaskType::kPairClassification, {"language"}, &ReadXnliTranslateTrain},
         {"xquad", "XQuAD xquad.xx.json (SQuAD v1.1 schema)",
          TaskType::kSpanQa, {"language", "verify_answers"},
          [](const Path& p, const ReadOptions& o) { return ReadSquad(p, o, "xquad"); }},
@@ -190,7 +193,17 @@ ReadOptions ParseReadOptions(std::string_view format_name, const nlohmann::json&
       const std::string v = parse.OneOf(value, key, {"auto", "yes", "no"});
       options.lang_prefix = v == "auto" ? LangPrefix::kAuto : v == "yes" ? LangPrefix::kAlways : LangPrefix::kNever;
     }
-    else if (key == "verify_answers") options.verify_answers = parse.Bool(value, key);
+    else if (key == "verify_answers") {
+      if (value.is_string() && value.get<std::string>() == "drop") {
+        options.verify_answers = true;
+        options.drop_unverified_answers = true;
+      } else if (value.is_boolean()) {
+        options.verify_answers = value.get<bool>();
+      } else {
+        parse.Fail(key, "expected true, false or \"drop\", got " +
+                            (value.is_string() ? "\"" + value.get<std::string>() + "\"" : DescribeJsonType(value)));
+      }
+    }
     else if (key == "tags_file") options.tags_file = parse.String(value, key);
     else if (key == "domains") options.domains = parse.Strings(value, key);
     else if (key == "include_plurals") options.include_plurals = parse.Bool(value, key);

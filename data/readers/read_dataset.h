@@ -42,7 +42,7 @@ Examples ReadDataset(std::string_view format, const std::filesystem::path& path,
 // ReadOptions from a JSON object of node params. Keys and values:
 //   language: string            languages: [string]          quoting: "csv" | "none"
 //   tag_column: "upos" | "xpos"  lang_prefix: "auto" | "yes" | "no"
-//   verify_answers: bool         tags_file: string (a path)   domains: [string]
+//   verify_answers: bool | "drop"   tags_file: string (a path)   domains: [string]
 //   include_plurals: bool        include_english: bool
 // A key the format does not use is an error (`format 'xnli': unknown option 'langauge' (did you
 // mean 'language'?); it takes: language, quoting`), and so is a value of the wrong type.

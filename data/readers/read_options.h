@@ -38,6 +38,11 @@ struct ReadOptions {
   LangPrefix lang_prefix = LangPrefix::kAuto;
   // squad family: check that every answer_start points at its answer text (default true).
   bool verify_answers = true;
+  // squad family, with verify_answers: leave out the answers that fail the check (and a question
+  // whose every answer fails) instead of refusing the file. For machine-translated data such as
+  // XTREME's translate-train SQuAD, where a translated answer need not appear at its offset.
+  // The option value "drop" sets both.
+  bool drop_unverified_answers = false;
   // ccg: jiant's tags_to_id.json ({"tag": id, ...}) fixing the tag set and its order; "" uses the
   // sorted set of tags seen in the file.
   std::filesystem::path tags_file;

@@ -15,16 +15,21 @@ struct AnswerReader {
   const JsonAccess& json;
   ProblemList& problems;
   bool verify;
+  bool drop;                    // verify, and leave out what fails instead of reporting it
+  mutable size_t dropped = 0;   // answers left out
 
-  // Reads answers[] at `where`; appends the non-empty ones to `out`.
-  void Read(const nlohmann::json& list, const std::string& where, const std::string& context,
-            int64_t context_code_points, std::vector<Answer>& out) const {
+  // Reads answers[] at `where`; appends the non-empty ones to `out`. Returns how many non-empty
+  // answers the file lists (dropped ones included).
+  size_t Read(const nlohmann::json& list, const std::string& where, const std::string& context,
+              int64_t context_code_points, std::vector<Answer>& out) const {
+    size_t listed = 0;
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string at = JsonPath(where, i);
       Answer answer;
       answer.text = json.String(list[i], "text", at);
       answer.start = json.Integer(list[i], "answer_start", at);
       if (answer.text.empty()) continue;
+      ++listed;
       answer.byte_start = CodePointToByteOffset(context, answer.start);
       if (!verify) {
         out.push_back(std::move(answer));
@@ -32,12 +37,20 @@ struct AnswerReader {
       }
       const int64_t length = CountCodePoints(answer.text);
       if (answer.start < 0 || answer.byte_start < 0 || answer.start + length > context_code_points) {
+        if (drop) {
+          ++dropped;
+          continue;
+        }
         problems.AddFormatted(0, json.Format(
             at, fmt::format("expected answer_start from 0 to {} (the context has {} code points, the answer {}), got {}",
                             context_code_points - length, context_code_points, length, answer.start)));
         continue;
       }
       if (context.compare(static_cast<size_t>(answer.byte_start), answer.text.size(), answer.text) != 0) {
+        if (drop) {
+          ++dropped;
+          continue;
+        }
         problems.AddFormatted(0, json.Format(
             at, fmt::format("expected the context at code point {} to read {}, got {}", answer.start,
                             Quoted(answer.text), Quoted(SubstrCodePoints(context, answer.start, length)))));
@@ -45,6 +58,7 @@ struct AnswerReader {
       }
       out.push_back(std::move(answer));
     }
+    return listed;
   }
 };
 
@@ -57,7 +71,9 @@ Examples ReadSquad(const std::filesystem::path& path, const ReadOptions& options
   ProblemList problems(path.string());
   std::string file_language = options.language.empty() ? InferLanguage(path) : options.language;
   Examples out = readers_internal::NewExamples(format, TaskType::kSpanQa);
-  const AnswerReader answers{json, problems, options.verify_answers};
+  const AnswerReader answers{json, problems, options.verify_answers,
+                             options.verify_answers && options.drop_unverified_answers};
+  size_t questions = 0, questions_dropped = 0;
   const nlohmann::json& data = json.Array(root, "data", "$");
   for (size_t a = 0; a < data.size(); ++a) {
     const std::string article = JsonPath("$.data", a);
@@ -83,8 +99,9 @@ Examples ReadSquad(const std::filesystem::path& path, const ReadOptions& options
                           Quoted(e.id))));
           problems.ThrowIfAny();
         }
-        answers.Read(json.Array(qas[q], "answers", qa), JsonPath(qa, "answers"), context, context_code_points,
-                     e.answers);
+        ++questions;
+        const size_t listed = answers.Read(json.Array(qas[q], "answers", qa), JsonPath(qa, "answers"), context,
+                                           context_code_points, e.answers);
         if (json.OptionalMember(qas[q], "is_impossible", qa) != nullptr) {
           e.is_impossible = json.Boolean(qas[q], "is_impossible", qa);
         }
@@ -96,11 +113,23 @@ Examples ReadSquad(const std::filesystem::path& path, const ReadOptions& options
           problems.AddFormatted(0, json.Format(JsonPath(qa, "answers"),
                                             "expected no answers for a question with is_impossible true, got some"));
         }
+        // Every answer failed the check: kept, the question would read as unlabelled (or, in
+        // training, as having no answer in the context).
+        if (listed > 0 && e.answers.empty()) {
+          ++questions_dropped;
+          continue;
+        }
         out.examples.push_back(std::move(e));
       }
     }
   }
   problems.ThrowIfAny();
+  if (answers.dropped > 0) {
+    out.notes.push_back(fmt::format(
+        "verify_answers: drop: {} answers left out (the context does not read their text at their answer_start), "
+        "and with them {} of {} questions, which had no other answer",
+        answers.dropped, questions_dropped, questions));
+  }
   return out;
 }
 

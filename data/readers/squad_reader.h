@@ -21,9 +21,12 @@ namespace xstilts {
 // its offset; mismatches are reported with their JSON path, e.g.
 // `path: $.data[0].paragraphs[2].qas[1].answers[0]: expected the context at code point 159 to
 // read "France", got "Franc"`. Answers with empty text (XTREME's TyDi QA dev file has all its
-// answers blanked this way) are dropped, leaving the question unlabelled.
+// answers blanked this way) are dropped, leaving the question unlabelled. With
+// options.drop_unverified_answers (option value "drop"), answers that fail the check are left out
+// instead, and so is a question whose every answer fails; Examples::notes counts them.
 //
-// Language: options.language, else from the file name (xquad.de.json -> de; MLQA
+// Language: options.language, else from the file name (xquad.de.json -> de; XTREME's
+// squad.translate.train.en-de.json -> de, the language translated into; MLQA
 // dev-context-en-question-de.json -> en, the context language), else from TyDi QA ids
 // ("arabic-..." -> ar), else "en" when `format` is "squad"; otherwise an InputError asks for the
 // option. `format` is recorded in Examples::format ("squad", "xquad", "mlqa", "tydiqa").

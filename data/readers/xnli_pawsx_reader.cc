@@ -79,6 +79,27 @@ Examples ReadPawsx(const std::filesystem::path& path, const ReadOptions& options
   return ReadXtremePairs(path, options, "pawsx", kBinaryLabels);
 }
 
+Examples ReadXnliTranslateTrain(const std::filesystem::path& path, const ReadOptions& options) {
+  constexpr size_t kFields = 5;  // English premise, English hypothesis, premise, hypothesis, label
+  const std::string text = LoadTextFile(path);
+  ProblemList problems(path.string());
+  const std::string language = ResolveLanguage(options, path);
+  Examples out = NewExamples("xnli_translate_train", TaskType::kPairClassification, kNliLabels);
+  for (Record& record : SplitRecords(text, '\t', Quoting::kNone, problems)) {
+    if (!CheckFieldCount(problems, record, kFields)) continue;
+    Example e;
+    e.id = std::to_string(out.examples.size());
+    e.language = language;
+    e.text_a = std::move(record.fields[2]);
+    e.text_b = std::move(record.fields[3]);
+    e.label = NliLabel(std::string(Trim(record.fields[4])));
+    CheckLabel(problems, record.line, e.label, kNliLabels);
+    out.examples.push_back(std::move(e));
+  }
+  problems.ThrowIfAny();
+  return out;
+}
+
 Examples ReadXnliRawTsv(const std::filesystem::path& path, const ReadOptions& options) {
   const std::string text = LoadTextFile(path);
   ProblemList problems(path.string());

@@ -22,6 +22,14 @@ Examples ReadXnli(const std::filesystem::path& path, const ReadOptions& options 
 // Same layout for PAWS-X (sentence1<TAB>sentence2<TAB>label). Labels: 0, 1.
 Examples ReadPawsx(const std::filesystem::path& path, const ReadOptions& options = {});
 
+// XTREME's machine translations of the MNLI training set (XNLI's translate-train data),
+// `en-<lang>-translated.tsv`: no header, five tab-separated fields per row: English premise,
+// English hypothesis, translated premise, translated hypothesis, label. Quote characters are
+// text (XTREME and TFDS read these files with quoting off). Examples hold the translated pair;
+// "contradictory" is read as "contradiction" (as XTREME's processor and TFDS do). Ids: 0-based
+// row index. Language: the file name's target (`en-de-translated.tsv` gives de) or `language`.
+Examples ReadXnliTranslateTrain(const std::filesystem::path& path, const ReadOptions& options = {});
+
 // The raw XNLI-1.0 release, xnli.{dev,test}.tsv: a header row naming 19 columns, all 15
 // languages in one file. Uses language, gold_label, sentence1, sentence2 and pairID (the id).
 // "contradictory" is read as "contradiction" (as XTREME does). Options: languages (filter).

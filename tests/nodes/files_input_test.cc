@@ -1,5 +1,5 @@
 // The `files` input of path-reading node types (nodes/files_input.h), and select_examples'
-// parallel view, through the CLI.
+// parallel view and joined inputs, through the CLI.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -72,6 +72,43 @@ nodes:
   CliResult r = h.Run({"run", "p.yaml"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("'parallel_with' pairs one language with another; the selection has 2 language(s)"),
+            std::string::npos)
+      << r.err;
+}
+
+// Several inputs are joined in order before the selection: an English training set and its
+// machine translations (read by another format with the same label set) as one training set.
+TEST(SelectExamples, JoinsSeveralInputsInOrder) {
+  CliHarness h("select_join");
+  h.Write("MNLI/train.tsv",
+          "index\tpromptID\tpairID\tgenre\tsentence1_binary_parse\tsentence2_binary_parse\tsentence1_parse\t"
+          "sentence2_parse\tsentence1\tsentence2\tlabel1\tgold_label\n"
+          "0\t1\t1e\tfiction\t-\t-\t-\t-\tHe said yes.\tHe agreed.\tentailment\tentailment\n");
+  h.Write("tt/en-de-translated.tsv", "He said yes .\tHe agreed .\tEr sagte ja.\tEr stimmte zu.\tentailment\n");
+  h.Write("tt/en-fr-translated.tsv", "He said yes .\tHe refused .\tIl a dit oui.\tIl a refusé.\tcontradictory\n");
+  h.Write("sst/en.tsv", "sentence\tlabel\ngood\t1\n");
+  h.Write("p.yaml", R"(
+nodes:
+  english: {type: dataset, params: {format: mnli, path: MNLI/train.tsv}}
+  translated: {type: dataset, params: {format: xnli_translate_train, path: "tt/en-{lang}-translated.tsv", languages: [de, fr]}}
+  joined: {type: select_examples, inputs: {examples: [english, translated]}}
+  no_french: {type: select_examples, inputs: {examples: [english, translated]}, params: {exclude_languages: [fr]}}
+  sentiment: {type: dataset, params: {format: sst2, path: sst/en.tsv}}
+  mixed: {type: select_examples, inputs: {examples: [english, sentiment]}}
+)");
+  CliResult r = h.Run({"run", "p.yaml", "--json", "--keep-going"});
+  EXPECT_EQ(r.exit_code, 1);
+  const Examples joined = ReadExamples(h.ArtifactOf(r, "joined", "examples"));
+  EXPECT_EQ(joined.labels, (std::vector<std::string>{"contradiction", "entailment", "neutral"}));
+  ASSERT_EQ(joined.examples.size(), 3u);
+  EXPECT_EQ(joined.Languages(), (std::vector<std::string>{"de", "en", "fr"}));
+  EXPECT_EQ(joined.examples[0].text_a, "He said yes.");
+  EXPECT_EQ(joined.examples[1].language, "de");
+  EXPECT_EQ(joined.examples[2].text_b, "Il a refusé.");
+  EXPECT_EQ(joined.examples[2].label, "contradiction");
+  EXPECT_EQ(ReadExamples(h.ArtifactOf(r, "no_french", "examples")).examples.size(), 2u);
+  EXPECT_EQ(r.Statuses()["mixed"], "failed");
+  EXPECT_NE(r.err.find("english holds pair_classification examples and sentiment holds sentence_classification"),
             std::string::npos)
       << r.err;
 }

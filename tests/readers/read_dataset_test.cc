@@ -16,7 +16,7 @@ using testing::TempDir;
 
 constexpr const char* kKnownFormats =
     "anli, bucc2018, ccg, commonsenseqa, conllu, cosmosqa, gettext, hellaswag, mlqa, mnli, panx, pawsx, "
-    "pawsx_raw, qqp, squad, sst2, tatoeba, tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xquad";
+    "pawsx_raw, qqp, squad, sst2, tatoeba, tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xnli_translate_train, xquad";
 
 TEST(ReadDataset, FormatsAreSortedAndFindable) {
   std::string names;
@@ -98,7 +98,9 @@ TEST(ReadDataset, RejectsUnknownAndIllTypedOptions) {
   EXPECT_EQ(InputErrorMessage([] { ParseReadOptions("panx", {{"lang_prefix", true}}); }),
             "format 'panx': option 'lang_prefix': expected \"auto\", \"yes\" or \"no\", got a boolean");
   EXPECT_EQ(InputErrorMessage([] { ParseReadOptions("squad", {{"verify_answers", "no"}}); }),
-            "format 'squad': option 'verify_answers': expected true or false, got a string");
+            "format 'squad': option 'verify_answers': expected true, false or \"drop\", got \"no\"");
+  EXPECT_EQ(InputErrorMessage([] { ParseReadOptions("squad", {{"verify_answers", 1}}); }),
+            "format 'squad': option 'verify_answers': expected true, false or \"drop\", got an integer");
   EXPECT_EQ(InputErrorMessage([] { ParseReadOptions("gettext", {{"languages", {"de", 3}}}); }),
             "format 'gettext': option 'languages': expected a list of strings, got a list holding an integer");
   EXPECT_EQ(InputErrorMessage([] { ParseReadOptions("xnli", nlohmann::json::array()); }),
@@ -136,6 +138,13 @@ TEST(Language, InfersFromFileAndFolderNames) {
   EXPECT_EQ(InferLanguage("data/xglue_de/test.txt"), "de");
   EXPECT_EQ(InferLanguage("pawsx/ko/dev_2k.tsv"), "ko");
   EXPECT_EQ(InferLanguage("squad/dev-v1.1.json"), "");
+  // XTREME's translations: the language translated into, named after the English it came from.
+  EXPECT_EQ(InferLanguage("XNLI/translate-train/en-hi-translated.tsv"), "hi");
+  EXPECT_EQ(InferLanguage("PAWSX/translate-train/en-ko-translated.tsv"), "ko");
+  EXPECT_EQ(InferLanguage("SQuAD/translate-train/squad.translate.train.en-zh.json"), "zh");
+  EXPECT_EQ(InferLanguage("PAWSX/translate-test/test-ja-en-translated.tsv"), "ja");  // into English: the source
+  EXPECT_EQ(InferLanguage("mlqa-translate-train/de_squad-translate-train-train-v1.1.json"), "de");
+  EXPECT_EQ(InferLanguage("data/en-de.tsv"), "en");  // no "translat": the first code, as before
   EXPECT_EQ(TatoebaLanguageCode("cmn"), "zh");
   EXPECT_EQ(TatoebaLanguageCode("pes"), "fa");
   EXPECT_EQ(TatoebaLanguageCode("xho"), "xho");

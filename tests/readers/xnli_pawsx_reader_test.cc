@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "data/readers/read_dataset.h"
 #include "tests/readers/reader_test_util.h"
 #include "tests/shared_data.h"
 
@@ -153,6 +154,66 @@ TEST(XnliReader, NeedsALanguageItCannotInfer) {
   ReadOptions options;
   options.language = "sw";
   EXPECT_EQ(ReadXnli(path, options).examples[0].language, "sw");
+}
+
+// XTREME's XNLI translate-train files (gs://xtreme_translations/XNLI/translate-train/
+// en-<lang>-translated.tsv, 14 languages): no header; English premise and hypothesis (MNLI's,
+// space-tokenized as in XNLI-MT), their translations, and MNLI's label with "contradictory" for
+// contradiction. Five fields on every row (TFDS's xtreme_xnli unpacks exactly five). Quote
+// characters are text. Rows written here by hand in that layout.
+TEST(XnliTranslateTrainReader, ReadsTheTranslatedPairAndMapsContradictory) {
+  TempDir dir;
+  const auto path = dir.Write(
+      "en-de-translated.tsv",
+      "Conceptually cream skimming has two basic dimensions - product and geography .\t"
+      "Product and geography are what make cream skimming work .\t"
+      "Konzeptionell hat die Rahmabschöpfung zwei grundlegende Dimensionen - Produkt und Geographie.\t"
+      "Produkt und Geographie sind das, was die Rahmabschöpfung zum Funktionieren bringt.\tneutral\n"
+      "\" The temperature , messieurs , was 80 degrees .\tIt was cold .\t"
+      "\"Die Temperatur, meine Herren, betrug 80 Grad.\tEs war kalt.\tcontradictory\n"
+      "He said yes .\tHe agreed .\tEr sagte ja.\tEr stimmte zu.\tentailment\n");
+  const Examples ex = ReadXnliTranslateTrain(path);
+  EXPECT_EQ(ex.format, "xnli_translate_train");
+  EXPECT_EQ(ex.task, TaskType::kPairClassification);
+  EXPECT_EQ(ex.labels, kNli);
+  ASSERT_EQ(ex.examples.size(), 3u);
+  EXPECT_EQ(ex.examples[0].id, "0");
+  EXPECT_EQ(ex.examples[0].language, "de");  // the language translated into, not the "en" before it
+  EXPECT_EQ(ex.examples[0].text_a,
+            "Konzeptionell hat die Rahmabschöpfung zwei grundlegende Dimensionen - Produkt und Geographie.");
+  EXPECT_EQ(ex.examples[0].text_b, "Produkt und Geographie sind das, was die Rahmabschöpfung zum Funktionieren bringt.");
+  EXPECT_EQ(ex.examples[0].label, "neutral");
+  EXPECT_EQ(ex.examples[1].text_a, "\"Die Temperatur, meine Herren, betrug 80 Grad.");  // the quote is text
+  EXPECT_EQ(ex.examples[1].label, "contradiction");
+  EXPECT_EQ(ex.examples[2].id, "2");
+  EXPECT_EQ(ex.examples[2].label, "entailment");
+  // Through the format table, as the dataset node reads it; CRLF line ends read the same.
+  const auto crlf = dir.Write("zh/en-zh-translated.tsv", "A .\tB .\t甲。\t乙。\tcontradictory\r\n");
+  const Examples zh = ReadDataset("xnli_translate_train", crlf);
+  ASSERT_EQ(zh.examples.size(), 1u);
+  EXPECT_EQ(zh.examples[0].language, "zh");
+  EXPECT_EQ(zh.examples[0].text_b, "乙。");
+  EXPECT_EQ(zh.examples[0].label, "contradiction");
+}
+
+TEST(XnliTranslateTrainReader, EveryRowHasFiveFieldsAndAKnownLabel) {
+  TempDir dir;
+  const auto path = dir.Write("en-sw-translated.tsv",
+                              "a .\tb .\ta\tb\tneutral\n"
+                              "a .\tb .\ta\tneutral\n"
+                              "a .\tb .\ta\tb\tcontradicts\n"
+                              "a .\tb .\ta\tb\tneutral\textra\n");
+  EXPECT_EQ(InputErrorMessage([&] { ReadXnliTranslateTrain(path); }),
+            path.string() + ":2: expected 5 fields separated by a tab, got 4\n" +
+            path.string() + ":3: expected a label out of contradiction, entailment, neutral, got \"contradicts\"\n" +
+            path.string() + ":4: expected 5 fields separated by a tab, got 6");
+  // A name without the translation in it needs the option.
+  const auto plain = dir.Write("train.tsv", "a .\tb .\ta\tb\tneutral\n");
+  EXPECT_EQ(InputErrorMessage([&] { ReadXnliTranslateTrain(plain); }),
+            plain.string() + ": cannot tell the language from the file name; set the 'language' option");
+  ReadOptions options;
+  options.language = "ur";
+  EXPECT_EQ(ReadXnliTranslateTrain(plain, options).examples[0].language, "ur");
 }
 
 TEST(XnliReader, RawTsvNeedsItsColumns) {

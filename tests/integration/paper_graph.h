@@ -44,7 +44,8 @@ inline const std::string kFullPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pip
 // conditional nodes: the choice not taken leaves its nodes in the graph, read by nothing).
 inline constexpr size_t kFullNodeCount = 816;
 
-// The graph of pipelines/xstilts.yaml with `--set` overrides, and what feeds its nodes.
+// The graph of pipelines/xstilts.yaml (or a variant) with `--set` overrides, and what feeds its
+// nodes.
 struct PaperGraph {
   nlohmann::json json;
   std::map<std::string, nlohmann::json> nodes;                        // by name
@@ -87,8 +88,10 @@ struct PaperGraph {
   }
 };
 
-inline PaperGraph LoadPaperGraph(const CliHarness& h, const std::vector<std::string>& overrides) {
-  std::vector<std::string> args = {"graph", kFullPipeline, "--format", "json"};
+// `pipeline`: xstilts.yaml, or a variant of it (`base: xstilts.yaml`).
+inline PaperGraph LoadPaperGraph(const CliHarness& h, const std::vector<std::string>& overrides,
+                                 const std::string& pipeline = kFullPipeline) {
+  std::vector<std::string> args = {"graph", pipeline, "--format", "json"};
   for (const std::string& o : overrides) {
     args.push_back("--set");
     args.push_back(o);

@@ -8,7 +8,6 @@
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,6 +16,7 @@
 #include "tests/build_features.h"
 #include "tests/integration/cli_harness.h"
 #include "tests/integration/paper_graph.h"
+#include "tests/integration/report_csv.h"
 #include "tests/shared_data.h"
 
 namespace xstilts {
@@ -25,8 +25,10 @@ namespace {
 namespace fs = std::filesystem;
 using testing::CliHarness;
 using testing::CliResult;
+using testing::FindFiles;
 using testing::kFullNodeCount;
 using testing::kFullPipeline;
+using testing::ReadCsv;
 
 const std::string kSmallPipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small.yaml";
 
@@ -142,33 +144,6 @@ TEST(PaperPipeline, DryRunWithoutTheLocalDataSaysWhatIsMissing) {
     EXPECT_NE(refused.err.find("error: node '" + node + "' ("), std::string::npos) << node << "\n" << refused.err;
   }
   EXPECT_FALSE(fs::exists(h.cache() / "entries") && !fs::is_empty(h.cache() / "entries"));
-}
-
-std::vector<std::vector<std::string>> ReadCsv(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    std::vector<std::string> fields;
-    std::string field;
-    std::istringstream cells(line);
-    while (std::getline(cells, field, ',')) fields.push_back(field);
-    if (!line.empty() && line.back() == ',') fields.push_back("");
-    rows.push_back(fields);
-  }
-  return rows;
-}
-
-// Every file named `name` under `root`.
-std::vector<fs::path> FindFiles(const fs::path& root, const std::string& name) {
-  std::vector<fs::path> found;
-  if (!fs::exists(root)) return found;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && entry.path().filename() == name) found.push_back(entry.path());
-  }
-  return found;
 }
 
 TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {

@@ -51,7 +51,7 @@ check-asan: deps
 check-tsan: deps
 	cmake -S . -B build-tsan $(SANITIZE_FLAGS) -DXSTILTS_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
-	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	TSAN_OPTIONS="halt_on_error=1 history_size=7 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  scripts/check-sanitize.sh build-tsan '$(TSAN_TESTS)' '$(TSAN_EXCLUDE)'
 
 # libFuzzer targets (clang), each run FUZZ_SECONDS from a seeded corpus.

@@ -7,6 +7,12 @@
 // one stage's writes to a batch come before the next stage's reads; an acquire-release
 // read-modify-write on the batch at each hand-off makes that order visible (one uncontended
 // atomic per stage, nothing next to encoding a batch).
+//
+// SerialStageOrder: a serial_in_order stage (the reader, the writer) runs one item at a time, but
+// each time possibly on another worker thread; libtbb orders those runs, and the pipeline's end
+// before the caller reads the stage's results, unseen by ThreadSanitizer. The stage holds Hold()
+// while it runs (one uncontended mutex per batch), and the caller takes Hold() once after the
+// pipeline returned, before it reads or destroys what the stage wrote.
 #pragma once
 
 #include <atomic>
@@ -20,6 +26,14 @@ namespace xstilts {
 struct StageHandoff {
   std::atomic<uint32_t> passes{0};
   void Pass() { passes.fetch_add(1, std::memory_order_acq_rel); }
+};
+
+class SerialStageOrder {
+ public:
+  [[nodiscard]] std::unique_lock<std::mutex> Hold() { return std::unique_lock<std::mutex>(mutex_); }
+
+ private:
+  std::mutex mutex_;
 };
 
 template <typename T>

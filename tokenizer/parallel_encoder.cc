@@ -68,8 +68,11 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
   uint64_t next_index = 0;
   bool input_done = false;
   std::string scratch;
+  SerialStageOrder reader_order;
+  SerialStageOrder writer_order;
 
   auto reader = [&](tbb::flow_control& fc) -> Batch* {
+    auto held = reader_order.Hold();
     if (input_done || stop.load(std::memory_order_acquire)) {
       fc.stop();
       return nullptr;
@@ -105,6 +108,7 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
   };
 
   auto writer = [&](Batch* batch) {
+    auto held = writer_order.Hold();
     batch->handoff.Pass();
     if (failure.ok() && !batch->status.ok()) failure = batch->status;
     // Texts encoded before a failure inside this batch are still written, in order.
@@ -141,6 +145,8 @@ Result<EncodeStats> EncodeStream(const SentencePieceModel& model, const TextRead
                        tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, encoder) &
                        tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, writer));
   });
+  auto reader_done = reader_order.Hold();
+  auto writer_done = writer_order.Hold();
   if (!failure.ok()) return failure;
   return stats;
 }

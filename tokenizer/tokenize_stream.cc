@@ -90,8 +90,11 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
   BatchPool<Batch> pool;
   TokenizeStats stats;
   uint64_t next = 0;
+  SerialStageOrder take_order;
+  SerialStageOrder write_order;
 
   auto take = [&](tbb::flow_control& fc) -> Batch* {
+    auto held = take_order.Hold();
     if (next == total || (options.cancelled && options.cancelled())) {
       stats.cancelled = next < total;
       fc.stop();
@@ -128,6 +131,7 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
   };
 
   auto write = [&](Batch* batch) {
+    auto held = write_order.Hold();
     batch->handoff.Pass();
     writer.Append(batch->features);
     stats.examples += batch->count;
@@ -145,6 +149,8 @@ TokenizeStats RunPipeline(uint64_t total, const ParallelSentences* parallel, Fil
                                           tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, build) &
                                           tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, write));
   });
+  auto take_done = take_order.Hold();
+  auto write_done = write_order.Hold();
   return stats;
 }
 

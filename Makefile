@@ -7,9 +7,9 @@ XSTILTS = $(BUILD_DIR)/cli/xstilts
 
 # Sanitizer and fuzzing builds live in folders of their own (docs/testing.md).
 SANITIZE_FLAGS = -G Ninja -DXSTILTS_WITH_TORCH=OFF -DXSTILTS_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
-# The tests TSan runs: the executor, the store, locks and the processes that share a cache. (Not
-# the parallel encoder and tokenizer stream: tbb::parallel_pipeline hands items between stages
-# inside libtbb, which is not instrumented, so TSan reports every stage's state; docs/testing.md.)
+# The tests TSan runs: the executor, the store, locks, the processes that share a cache, and the
+# tokenizer's pipelines (libtbb is not instrumented: tests/tsan.supp says which of its orders are
+# suppressed and why; history_size keeps the workers' stacks restorable).
 TSAN_TESTS = Executor|ArtifactStore|FileLock|CliRun|CacheIntegrity|ParallelEncoder|TokenizeStream|ExpectedContent
 # Not Ctrl-C: TSan runs a signal handler only when the thread next enters instrumented code, and
 # the main thread then waits inside libtbb, so SIGINT is handled after the running node ended.

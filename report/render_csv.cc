@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "report/formatting.h"
@@ -28,8 +29,9 @@ void AppendRow(const std::vector<std::string>& fields, std::string& out) {
 
 std::string RenderCsv(const Study& study) {
   std::string out;
-  AppendRow({"model", "group", "intermediate", "target", "metric", "language", "score", "baseline", "gain",
-             "intermediate_pflops", "intermediate_cpu_hours", "intermediate_gpu_hours"},
+  AppendRow({"model", "group", "intermediate", "target", "metric", "language", "score", "score_sd", "n_seeds",
+             "baseline", "gain", "gain_ci_low", "gain_ci_high", "intermediate_pflops", "intermediate_cpu_hours",
+             "intermediate_gpu_hours"},
             out);
   for (const std::string& model : study.models) {
     auto group = study.groups.find(model);
@@ -55,9 +57,12 @@ std::string RenderCsv(const Study& study) {
               base = it->second;
             }
           }
+          const std::optional<GainStats> gain = study.PairedGain(model, intermediate, target, gain_language);
           AppendRow({model, group_name, intermediate.empty() ? "none" : intermediate, target, row->metric, language,
-                     Number(score), Number(base), Number(study.Gain(model, intermediate, target, gain_language)),
-                     pflops, cpu_hours, gpu_hours},
+                     Number(score), Number(row->Sd(gain_language)), std::to_string(row->seeds()), Number(base),
+                     Number(gain ? std::optional<double>(gain->mean) : std::nullopt),
+                     Number(gain ? gain->low : std::nullopt), Number(gain ? gain->high : std::nullopt), pflops,
+                     cpu_hours, gpu_hours},
                     out);
         };
         for (const std::string& language : study.languages) {

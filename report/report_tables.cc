@@ -21,6 +21,32 @@ std::string GainText(std::optional<double> value) {
   return value ? FormatSigned(*value, kScoreDecimals) : kMissing;
 }
 
+// "+1.3*" when the 95% interval excludes 0, "+1.3" when it does not or cannot be computed.
+std::string GainText(const std::optional<GainStats>& gain) {
+  if (!gain) return kMissing;
+  return FormatSigned(gain->mean, kScoreDecimals) + (gain->Separated() ? "*" : "");
+}
+
+std::string IntervalText(const std::optional<GainStats>& gain) {
+  if (!gain || !gain->low || !gain->high) return kMissing;
+  return fmt::format("{} to {}", FormatSigned(*gain->low, kScoreDecimals), FormatSigned(*gain->high, kScoreDecimals));
+}
+
+// The number of replicates behind a (model, intermediate) row: one number when every target
+// agrees, else "min-max".
+std::string SeedsText(const Study& study, const std::string& model, const std::string& intermediate) {
+  int low = 0;
+  int high = 0;
+  for (const std::string& target : study.targets) {
+    if (const ScoreRow* row = study.Find(model, intermediate, target)) {
+      low = low == 0 ? row->seeds() : std::min(low, row->seeds());
+      high = std::max(high, row->seeds());
+    }
+  }
+  if (high == 0) return kMissing;
+  return low == high ? fmt::format("{}", low) : fmt::format("{}-{}", low, high);
+}
+
 // Points per unit of cost; "-" when either is missing or nothing was spent.
 std::string RateText(std::optional<double> gain, const Compute* compute, double denominator) {
   if (!gain || compute == nullptr || denominator <= 0) return kMissing;
@@ -45,27 +71,40 @@ std::optional<ModelGroup> GroupOf(const Study& study, const std::string& model) 
   return it->second;
 }
 
+// Per model: the intermediate task with the largest average gain among those whose interval
+// excludes 0. Empty when the model has no gain with an interval (one seed per result).
 std::string BestIntermediateText(const Study& study, const std::string& model) {
-  std::optional<double> best;
+  std::optional<GainStats> best;
   std::string best_name;
+  int most_pairs = 0;
   for (const std::string& intermediate : study.intermediates) {
-    std::optional<double> gain = study.AverageGain(model, intermediate);
-    if (gain && (!best || *gain > *best)) {  // ties keep the earlier one
+    std::optional<GainStats> gain = study.AverageGainStats(model, intermediate);
+    if (!gain) continue;
+    most_pairs = std::max(most_pairs, gain->pairs);
+    if (gain->Separated() && (!best || gain->mean > best->mean)) {  // ties keep the earlier one
       best = gain;
       best_name = intermediate;
     }
   }
-  if (!best) return fmt::format("{}: no intermediate result", model);
-  if (*best <= 0) return fmt::format("{}: none helps (best {}, {} points)", model, best_name, GainText(best));
-  return fmt::format("{}: {} ({} points)", model, best_name, GainText(best));
+  if (most_pairs < 2) return "";
+  if (!best) return fmt::format("{}: none ({} seeds)", model, most_pairs);
+  const std::string interval = fmt::format("95% interval {}, {} seeds", IntervalText(best), best->pairs);
+  if (best->mean <= 0) {
+    return fmt::format("{}: none helps; {} loses {} points ({})", model, best_name,
+                       FormatFixed(-best->mean, kScoreDecimals), interval);
+  }
+  return fmt::format("{}: {} ({} points, {})", model, best_name, FormatSigned(best->mean, kScoreDecimals), interval);
 }
 
 }  // namespace
 
 const char kSummaryNote[] =
-    "Zero-shot scores averaged over languages (percent); Δ avg is the mean gain over the baseline on the "
-    "targets both rows have.";
-const char kTargetNote[] = "Score per language, with the gain over the same model's baseline in parentheses.";
+    "Zero-shot scores averaged over languages (percent), each the mean over its seeds; Δ avg is the mean gain "
+    "over the baseline with the same seed, on the targets both rows have, with its 95% interval over the seeds "
+    "(* = the interval excludes 0).";
+const char kTargetNote[] =
+    "Score per language (mean over seeds), with the gain over the same model's baseline in parentheses "
+    "(* = its 95% interval excludes 0).";
 const char kEfficiencyNote[] =
     "Compute of the intermediate training alone; points are Δ avg per unit of that compute.";
 const char kComputeNote[] = "Everything behind the results, and the part this run took from the cache.";
@@ -123,8 +162,17 @@ std::string SummaryParagraph(const Study& study) {
       study.models.size(), multilingual, study.models.size() - multilingual, study.intermediates.size(),
       study.targets.size(), study.languages.size());
   std::vector<std::string> best;
-  for (const std::string& model : study.models) best.push_back(BestIntermediateText(study, model));
-  if (!best.empty()) text += fmt::format(" Best intermediate task by average gain: {}.", fmt::join(best, "; "));
+  for (const std::string& model : study.models) {
+    const std::string text_of_model = BestIntermediateText(study, model);
+    if (!text_of_model.empty()) best.push_back(text_of_model);
+  }
+  if (!best.empty()) {
+    text += fmt::format(" Best intermediate task by average gain, among gains whose 95% interval excludes 0: {}.",
+                        fmt::join(best, "; "));
+  } else if (!study.intermediates.empty()) {
+    text += " With one seed per result no gain can be told from seed noise: replicate the trainings over seeds "
+            "for intervals.";
+  }
   Compute intermediate_total;
   for (const auto& [key, compute] : study.intermediate_compute) intermediate_total.Add(compute);
   text += fmt::format(" Intermediate training cost {} PFLOP, {} CPU-hours and {} GPU-hours in total.",
@@ -140,23 +188,27 @@ std::string SummaryParagraph(const Study& study) {
 
 ReportTable SummaryTable(const Study& study) {
   ReportTable table;
-  table.header = {"model", "intermediate"};
+  table.header = {"model", "intermediate", "seeds"};
   for (const std::string& target : study.targets) {
     const std::string metric = TargetMetric(study, target);
     table.header.push_back(metric.empty() ? target : fmt::format("{} ({})", target, metric));
   }
   table.header.push_back("avg");
   table.header.push_back("Δ avg");
+  table.header.push_back("95% interval");
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = table.numeric[1] = false;
   for (const auto& [model, intermediate] : ReportRows(study)) {
-    std::vector<std::string> row = {model, IntermediateLabel(intermediate)};
+    std::vector<std::string> row = {model, IntermediateLabel(intermediate), SeedsText(study, model, intermediate)};
     for (const std::string& target : study.targets) {
       const ScoreRow* score = study.Find(model, intermediate, target);
       row.push_back(score ? ScoreText(score->average) : kMissing);
     }
     row.push_back(ScoreText(study.AverageScore(model, intermediate)));
-    row.push_back(intermediate.empty() ? kMissing : GainText(study.AverageGain(model, intermediate)));
+    const std::optional<GainStats> gain =
+        intermediate.empty() ? std::nullopt : study.AverageGainStats(model, intermediate);
+    row.push_back(GainText(gain));
+    row.push_back(IntervalText(gain));
     table.rows.push_back(std::move(row));
   }
   return table;
@@ -179,7 +231,8 @@ ReportTable TargetTable(const Study& study, const std::string& target) {
     auto cell = [&](std::optional<double> value, const std::string& language) {
       if (!value) return std::string(kMissing);
       if (intermediate.empty()) return ScoreText(value);
-      return fmt::format("{} ({})", ScoreText(value), GainText(study.Gain(model, intermediate, target, language)));
+      return fmt::format("{} ({})", ScoreText(value),
+                         GainText(study.PairedGain(model, intermediate, target, language)));
     };
     for (const std::string& language : languages) {
       std::optional<double> value;
@@ -204,7 +257,8 @@ ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
   for (const auto& [model, intermediate] : ReportRows(study)) {
     if (intermediate.empty() || GroupOf(study, model) != group) continue;
     const Compute* compute = FindCompute(study, model, intermediate);
-    const std::optional<double> gain = study.AverageGain(model, intermediate);
+    const std::optional<GainStats> gain_stats = study.AverageGainStats(model, intermediate);
+    const std::optional<double> gain = gain_stats ? std::optional<double>(gain_stats->mean) : std::nullopt;
     std::vector<std::string> row = {model, intermediate};
     if (compute != nullptr) {
       row.push_back(FormatQuantity(compute->pflops()));
@@ -214,7 +268,7 @@ ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
     } else {
       row.insert(row.end(), 4, kMissing);
     }
-    row.push_back(GainText(gain));
+    row.push_back(GainText(gain_stats));
     row.push_back(RateText(gain, compute, compute ? compute->pflops() : 0));
     row.push_back(RateText(gain, compute, compute ? compute->cpu_hours() : 0));
     row.push_back(RateText(gain, compute, compute ? compute->gpu_hours() : 0));

@@ -40,14 +40,17 @@ std::string TargetMetric(const Study& study, const std::string& target);
 // Languages with a score on `target` (any model), in study order.
 std::vector<std::string> TargetLanguages(const Study& study, const std::string& target);
 
-// One paragraph: best intermediate per model by average gain, intermediate compute, and what the
-// cache reused of the total.
+// One paragraph: per model the best intermediate by average gain among the gains whose 95%
+// interval excludes 0 (and no claim of a gain when none does, or with one seed), intermediate
+// compute, and what the cache reused of the total.
 std::string SummaryParagraph(const Study& study);
 
-// model | intermediate | <target> (<metric>)... | avg | Δ avg. Scores one decimal; Δ avg is
-// Study::AverageGain (over targets both rows have), "-" on baseline rows.
+// model | intermediate | seeds | <target> (<metric>)... | avg | Δ avg | 95% interval. Scores one
+// decimal (means over seeds); Δ avg is Study::AverageGainStats (over targets both rows have),
+// marked "*" when its interval excludes 0; "-" on baseline rows.
 ReportTable SummaryTable(const Study& study);
-// model | intermediate | <language>... | avg; cells "72.0 (+2.0)", baseline cells "70.0".
+// model | intermediate | <language>... | avg; cells "72.0 (+2.0)" ("+2.0*" when the gain's interval
+// excludes 0), baseline cells "70.0".
 ReportTable TargetTable(const Study& study, const std::string& target);
 // Intermediate rows of the models of `group` (no baseline rows) with their compute, Δ avg and
 // points per PFLOP / CPU-hour / GPU-hour ("-" where the denominator is 0 or a value is missing).

@@ -6,6 +6,7 @@
 
 #include "base/input_error.h"
 #include "data/metrics_table.h"
+#include "report/study_replicates.h"
 
 namespace xstilts {
 namespace {
@@ -60,12 +61,30 @@ void AddOnce(std::vector<T>& list, const T& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
+std::string SeedOf(const LineageNode& node) { return node.params.contains("seed") ? node.params["seed"].dump() : ""; }
+
+// A chain step as PlacedResult::chain holds it: what defines the node, apart from its seed.
+std::pair<std::string, nlohmann::json> ChainStep(const LineageNode& node) {
+  nlohmann::json params = node.params.is_object() ? node.params : nlohmann::json::object();
+  params.erase("seed");
+  nlohmann::json inputs = nlohmann::json::object();
+  if (node.type == "train") {
+    for (const auto& [port, producers] : node.inputs) {
+      if (port != "model") inputs[port] = producers;
+    }
+  }
+  return {node.name, {{"type", node.type}, {"params", params}, {"inputs", inputs}}};
+}
+
 // Where one result sits in the grid, and the nodes of its intermediate training.
 struct Placement {
   std::string model;
   std::string intermediate;
   std::vector<std::string> intermediate_nodes;  // first trained first
   std::string root;
+  std::string seed;   // of the target training (evaluate); "" for retrieve
+  std::string label;  // every train node's seed, first trained first
+  std::vector<std::pair<std::string, nlohmann::json>> chain;  // the result, then its train nodes outward
 };
 
 Placement Place(const NodeMap& nodes, const LineageNode& result) {
@@ -81,9 +100,17 @@ Placement Place(const NodeMap& nodes, const LineageNode& result) {
   if (current == &result) {
     throw InputError("report: result '" + result.name + "' has no model input, so it has no place in the study");
   }
-  // The chain from the result outward: the first train node trained the target task (evaluate).
-  if (result.type == "evaluate" && !trains.empty()) trains.erase(trains.begin());
   Placement p;
+  p.chain.push_back(ChainStep(result));
+  for (const LineageNode* train : trains) p.chain.push_back(ChainStep(*train));
+  for (auto it = trains.rbegin(); it != trains.rend(); ++it) {
+    p.label += (p.label.empty() ? "" : "/") + SeedOf(**it);
+  }
+  // The chain from the result outward: the first train node trained the target task (evaluate).
+  if (result.type == "evaluate" && !trains.empty()) {
+    p.seed = SeedOf(*trains.front());
+    trains.erase(trains.begin());
+  }
   p.model = current->name;
   p.root = current->name;
   for (auto it = trains.rbegin(); it != trains.rend(); ++it) {
@@ -102,6 +129,8 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
   study.title = options.title;
   std::set<std::string> behind_results;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> intermediate_nodes;
+  std::map<std::pair<std::string, std::string>, std::set<std::vector<std::string>>> intermediate_chains;
+  std::vector<PlacedResult> placed_results;
   for (const std::string& name : input.results) {
     const LineageNode& result = Get(nodes, name);
     const Placement place = Place(nodes, result);
@@ -115,11 +144,16 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
     AddOnce(study.models, place.model);
     if (!place.intermediate.empty()) AddOnce(study.intermediates, place.intermediate);
     AddOnce(study.targets, metrics.task);
-    ScoreRow& row = study.scores[StudyCell{place.model, place.intermediate, metrics.task}];
-    row.metric = metrics.metric_names.front();
+    PlacedResult& placed = placed_results.emplace_back();
+    placed.name = name;
+    placed.cell = StudyCell{place.model, place.intermediate, metrics.task};
+    placed.seed = place.seed;
+    placed.label = place.label;
+    placed.chain = place.chain;
+    placed.metric = metrics.metric_names.front();
     for (size_t r = 0; r < metrics.languages.size(); ++r) {
       AddOnce(study.languages, metrics.languages[r]);
-      row.by_language[metrics.languages[r]] = metrics.rows[r].front();
+      placed.by_language[metrics.languages[r]] = metrics.rows[r].front();
     }
     if (!place.intermediate_nodes.empty()) {
       std::set<std::string> own;
@@ -129,15 +163,12 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
       }
       for (const std::string& shared : Upstream(nodes, place.root)) own.erase(shared);
       intermediate_nodes[{place.model, place.intermediate}].insert(own.begin(), own.end());
+      intermediate_chains[{place.model, place.intermediate}].insert(place.intermediate_nodes);
     }
     const std::set<std::string> up = Upstream(nodes, name);
     behind_results.insert(up.begin(), up.end());
   }
-  for (auto& [cell, row] : study.scores) {
-    double sum = 0;
-    for (const auto& [language, score] : row.by_language) sum += score;
-    row.average = row.by_language.empty() ? 0 : sum / static_cast<double>(row.by_language.size());
-  }
+  FillScores(placed_results, study);
   for (const std::string& name : options.monolingual) {
     if (std::find(study.models.begin(), study.models.end(), name) == study.models.end()) {
       std::string known;
@@ -153,6 +184,7 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
   for (const auto& [pair, names] : intermediate_nodes) {
     Compute& compute = study.intermediate_compute[pair];
     for (const std::string& n : names) compute.Add(RecordedCompute(Get(nodes, n)));
+    compute.Scale(1.0 / static_cast<double>(intermediate_chains[pair].size()));  // one replicate's
   }
   for (const std::string& n : behind_results) {
     const LineageNode& node = Get(nodes, n);

@@ -8,6 +8,8 @@
 //   there is no target training. The other train nodes of the chain are intermediate training;
 //   each is labelled by its `tasks` param joined with "+" (its node name when `tasks` is empty), and
 //   several are joined with " > " from the first trained. No intermediate node = the baseline.
+// - Results of one cell with different seeds are its replicates (report/study_replicates.h); results
+//   that differ in anything else are refused.
 // - The target task is the metrics artifact's `task`; its primary metric is the first column.
 // - The compute of (model, intermediate) is the sum of the records of the nodes upstream of the
 //   intermediate train nodes (themselves included) that are not upstream of the root model.

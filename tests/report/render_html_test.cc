@@ -23,8 +23,9 @@ TEST(RenderHtml, SelfContainedWithoutScriptsOrUrls) {
 
 TEST(RenderHtml, HasTheTablesAndPlots) {
   const std::string html = RenderHtml(MakeTestStudy());
-  EXPECT_NE(html.find("<tr><td>xlmr</td><td>mnli</td><td class=\"num\">72.0</td><td class=\"num\">78.7</td>"
-                      "<td class=\"num\">75.3</td><td class=\"num\">+0.3</td></tr>"),
+  EXPECT_NE(html.find("<tr><td>xlmr</td><td>mnli</td><td class=\"num\">1</td><td class=\"num\">72.0</td>"
+                      "<td class=\"num\">78.7</td><td class=\"num\">75.3</td><td class=\"num\">+0.3</td>"
+                      "<td class=\"num\">-</td></tr>"),
             std::string::npos);
   EXPECT_NE(html.find("<th class=\"num\">Δ avg</th>"), std::string::npos);
   EXPECT_NE(html.find("<h3>panx (f1)</h3>"), std::string::npos);

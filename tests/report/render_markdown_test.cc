@@ -25,15 +25,30 @@ std::string TableAfter(const std::string& markdown, const std::string& heading) 
 
 TEST(RenderMarkdown, SummaryTableLikeThePapersMainTable) {
   const std::string markdown = RenderMarkdown(MakeTestStudy());
-  EXPECT_EQ(Section(markdown, "| model | intermediate | xnli (accuracy)"),
-            "| model | intermediate | xnli (accuracy) | panx (f1) | avg | Δ avg |\n"
-            "|---|---|---:|---:|---:|---:|\n"
-            "| xlmr | none (baseline) | 70.0 | 80.0 | 75.0 | - |\n"
-            "| xlmr | mnli | 72.0 | 78.7 | 75.3 | +0.3 |\n"
-            "| xlmr | squad | 71.3 | 81.0 | 76.2 | +1.2 |\n"
-            "| roberta | none (baseline) | 53.3 | 57.3 | 55.3 | - |\n"
-            "| roberta | mnli | 54.7 | - | 54.7 | +1.3 |\n"
-            "| roberta | squad | 52.7 | 58.3 | 55.5 | +0.2 |");
+  EXPECT_EQ(Section(markdown, "| model | intermediate | seeds | xnli (accuracy)"),
+            "| model | intermediate | seeds | xnli (accuracy) | panx (f1) | avg | Δ avg | 95% interval |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|\n"
+            "| xlmr | none (baseline) | 1 | 70.0 | 80.0 | 75.0 | - | - |\n"
+            "| xlmr | mnli | 1 | 72.0 | 78.7 | 75.3 | +0.3 | - |\n"
+            "| xlmr | squad | 1 | 71.3 | 81.0 | 76.2 | +1.2 | - |\n"
+            "| roberta | none (baseline) | 1 | 53.3 | 57.3 | 55.3 | - | - |\n"
+            "| roberta | mnli | 1 | 54.7 | - | 54.7 | +1.3 | - |\n"
+            "| roberta | squad | 1 | 52.7 | 58.3 | 55.5 | +0.2 | - |");
+}
+
+TEST(RenderMarkdown, ReplicatedGainsCarryTheirIntervalAndAMarkWhereItExcludesZero) {
+  const std::string markdown = RenderMarkdown(MakeReplicatedTestStudy());
+  const std::string summary = Section(markdown, "| model | intermediate | seeds");
+  EXPECT_NE(summary.find("| xlmr | squad | 3 | 71.3 | 81.0 | 76.2 | +1.2 | -0.1 to +2.4 |"), std::string::npos)
+      << summary;
+  EXPECT_NE(summary.find("| roberta | mnli | 3 | 54.7 | - | 54.7 | +1.3* | +0.1 to +2.6 |"), std::string::npos)
+      << summary;
+  EXPECT_NE(TableAfter(markdown, "### xnli (accuracy)").find("| roberta | mnli | 87.0 (+2.0*) |"), std::string::npos);
+  // The summary sentence names only gains whose interval excludes 0.
+  EXPECT_NE(markdown.find("among gains whose 95% interval excludes 0: xlmr: none (3 seeds); roberta: mnli (+1.3 "
+                          "points, 95% interval +0.1 to +2.6, 3 seeds)."),
+            std::string::npos)
+      << markdown.substr(0, 900);
 }
 
 TEST(RenderMarkdown, PerTargetCellsCarryTheGain) {
@@ -75,8 +90,8 @@ TEST(RenderMarkdown, TitleAndSummaryParagraph) {
   EXPECT_EQ(markdown.substr(0, markdown.find("\n\n## Summary")),
             "# Test study\n\n"
             "The study compares 2 models (1 multilingual, 1 monolingual) with 2 English intermediate tasks on 2 "
-            "target tasks in 3 languages. Best intermediate task by average gain: xlmr: squad (+1.2 points); "
-            "roberta: mnli (+1.3 points). Intermediate training cost 3.75 PFLOP, 3.75 CPU-hours and 0.500 "
+            "target tasks in 3 languages. With one seed per result no gain can be told from seed noise: "
+            "replicate the trainings over seeds for intervals. Intermediate training cost 3.75 PFLOP, 3.75 CPU-hours and 0.500 "
             "GPU-hours in total. The results rest on 20 nodes (10.0 PFLOP, 10.0 CPU-hours); this run reused 8 of "
             "them from the cache (4.00 PFLOP, 4.00 CPU-hours).");
   EXPECT_EQ(markdown.back(), '\n');
@@ -84,16 +99,21 @@ TEST(RenderMarkdown, TitleAndSummaryParagraph) {
 }
 
 TEST(RenderMarkdown, NoIntermediateHelpsIsSaidSo) {
-  Study study = MakeTestStudy();
-  for (const char* target : {"xnli", "panx"}) study.scores.at(StudyCell{"xlmr", "", target}).average += 10;
-  EXPECT_NE(RenderMarkdown(study).find("xlmr: none helps (best squad, -8.8 points)"), std::string::npos);
+  Study study = MakeReplicatedTestStudy();
+  for (const char* target : {"xnli", "panx"}) {
+    for (Replicate& r : study.scores.at(StudyCell{"xlmr", "", target}).replicates) r.average += 10;
+  }
+  const std::string markdown = RenderMarkdown(study);
+  EXPECT_NE(markdown.find("xlmr: none helps; squad loses 8.8 points (95% interval -10.1 to -7.6, 3 seeds)"),
+            std::string::npos)
+      << markdown.substr(0, 900);
 }
 
 TEST(RenderMarkdown, EscapesPipesInNames) {
   Study study = MakeTestStudy();
   RenameModel(study, "xlmr", "xlm|r");
   const std::string markdown = RenderMarkdown(study);
-  EXPECT_NE(markdown.find("| xlm\\|r | mnli | 72.0 | 78.7 | 75.3 | +0.3 |\n"), std::string::npos);
+  EXPECT_NE(markdown.find("| xlm\\|r | mnli | 1 | 72.0 | 78.7 | 75.3 | +0.3 | - |\n"), std::string::npos);
   EXPECT_EQ(markdown.find("xlm|r"), std::string::npos);
   EXPECT_EQ(markdown, RenderMarkdown(study));
 }

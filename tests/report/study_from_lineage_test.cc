@@ -116,5 +116,73 @@ TEST_F(StudyFromLineage, AResultWithoutAModelInputIsAnError) {
   }
 }
 
+
+// Seeds of the target training: eval_none and eval_a again with seed 2, as a seeds axis makes them.
+TEST_F(StudyFromLineage, ResultsThatDifferOnlyInTheirSeedsAreReplicates) {
+  for (const char* name : {"target_none", "target_a"}) {
+    for (LineageNode& n : input_.lineage) {
+      if (n.name == name) n.params["seed"] = 1;
+    }
+  }
+  Add("target_none_s2", "train", {{"model", {"mlm"}}}, 2e14, 100, {{"tasks", {"xnli"}}, {"seed", 2}});
+  Add("target_a_s2", "train", {{"model", {"inter_a"}}}, 2e14, 100, {{"tasks", {"xnli"}}, {"seed", 2}});
+  Add("eval_none_s2", "evaluate", {{"model", {"target_none_s2"}}}, 1e12, 5);
+  Add("eval_a_s2", "evaluate", {{"model", {"target_a_s2"}}}, 1e12, 5);
+  Metrics("eval_none_s2", "xnli", {{"de", 50}, {"zh", 52}});
+  Metrics("eval_a_s2", "xnli", {{"de", 55}, {"zh", 52}});
+  input_.results.push_back("eval_none_s2");
+  input_.results.push_back("eval_a_s2");
+  const Study study = BuildStudy(input_, {});
+  const ScoreRow* row = study.Find("mlm", "nli", "xnli");
+  ASSERT_NE(row, nullptr);
+  ASSERT_EQ(row->seeds(), 2);
+  EXPECT_EQ(row->replicates[0].seed, "1");
+  EXPECT_EQ(row->replicates[1].seed, "2");
+  EXPECT_DOUBLE_EQ(row->by_language.at("de"), (64.0 + 55) / 2);
+  // Paired: seed 1 gains 4 and -1 (avg 1.5), seed 2 gains 5 and 0 (avg 2.5).
+  const std::optional<GainStats> gain = study.PairedGain("mlm", "nli", "xnli");
+  ASSERT_TRUE(gain);
+  EXPECT_EQ(gain->pairs, 2);
+  EXPECT_DOUBLE_EQ(gain->mean, 2.0);
+  EXPECT_EQ(study.intermediate_compute.at({"mlm", "nli"}).nodes, 2);  // one intermediate training
+}
+
+TEST_F(StudyFromLineage, ResultsOfOneCellThatDifferInAParamAreRefusedNotDropped) {
+  Add("target_a_lr", "train", {{"model", {"inter_a"}}}, 2e14, 100, {{"tasks", {"xnli"}}, {"lr", 3e-4}});
+  Add("eval_a_lr", "evaluate", {{"model", {"target_a_lr"}}}, 1e12, 5);
+  Metrics("eval_a_lr", "xnli", {{"de", 90}});
+  input_.results.push_back("eval_a_lr");
+  try {
+    BuildStudy(input_, {});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("report: results 'eval_a' and 'eval_a_lr' fall in the same cell (model "
+                                         "'mlm', intermediate 'nli', target 'xnli') but differ in param 'lr' of "
+                                         "'target_a' and 'target_a_lr' (null vs 0.0003)"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+TEST_F(StudyFromLineage, TwoScoresForOneLanguageWithTheSameSeedsAreRefused) {
+  Add("eval_a_again", "evaluate", {{"model", {"target_a"}}}, 1e12, 5);
+  Metrics("eval_a_again", "xnli", {{"zh", 10}});
+  input_.results.push_back("eval_a_again");
+  try {
+    BuildStudy(input_, {});
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'eval_a' and 'eval_a_again' fall in the same cell"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("both score 'zh'"), std::string::npos) << e.what();
+  }
+  // One evaluation per language is one replicate.
+  input_.lineage.pop_back();
+  Add("eval_a_again", "evaluate", {{"model", {"target_a"}}}, 1e12, 5);
+  Metrics("eval_a_again", "xnli", {{"sw", 10}});
+  const Study study = BuildStudy(input_, {});
+  EXPECT_EQ(study.Find("mlm", "nli", "xnli")->seeds(), 1);
+  EXPECT_DOUBLE_EQ(study.Find("mlm", "nli", "xnli")->by_language.at("sw"), 10);
+}
+
 }  // namespace
 }  // namespace xstilts

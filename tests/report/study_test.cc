@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "tests/report/test_study.h"
 
 namespace xstilts {
@@ -81,6 +83,82 @@ TEST(Study, MeanGainOverIntermediatesSkipsMissingCells) {
   EXPECT_DOUBLE_EQ(*study.MeanGainOverIntermediates("roberta", "panx", "sw"), 2);  // squad only
   EXPECT_NEAR(*study.MeanGainOverIntermediates("roberta", "xnli", ""), (4.0 / 3 - 2.0 / 3) / 2, 1e-12);
   EXPECT_FALSE(study.MeanGainOverIntermediates("roberta", "panx", "fr"));
+}
+
+
+ScoreRow Seeded(const std::vector<std::pair<std::string, double>>& by_seed) {
+  ScoreRow row;
+  row.metric = "accuracy";
+  for (const auto& [seed, score] : by_seed) {
+    Replicate r;
+    r.seed = r.label = seed;
+    r.by_language = {{"de", score}};
+    r.average = score;
+    row.replicates.push_back(r);
+  }
+  return row;
+}
+
+TEST(Study, GainsPairEachSeedWithTheBaselineOfTheSameSeed) {
+  Study study;
+  study.targets = {"xnli"};
+  study.scores[StudyCell{"m", "", "xnli"}] = Seeded({{"1", 70}, {"2", 60}, {"3", 65}});
+  study.scores[StudyCell{"m", "nli", "xnli"}] = Seeded({{"1", 72}, {"2", 62}, {"3", 68}});
+  // Seed to seed the gain is +2, +2, +3: small spread although the seeds' scores differ by 10.
+  const std::optional<GainStats> gain = study.PairedGain("m", "nli", "xnli", "de");
+  ASSERT_TRUE(gain);
+  EXPECT_EQ(gain->pairs, 3);
+  EXPECT_NEAR(gain->mean, 7.0 / 3, 1e-12);
+  const double half = 4.303 * std::sqrt(1.0 / 3) / std::sqrt(3.0);
+  EXPECT_NEAR(*gain->low, 7.0 / 3 - half, 1e-12);
+  EXPECT_NEAR(*gain->high, 7.0 / 3 + half, 1e-12);
+  EXPECT_TRUE(gain->Separated());
+  // Unpaired, the same scores would not separate: the baseline's seeds in another order.
+  study.scores[StudyCell{"m", "", "xnli"}] = Seeded({{"1", 60}, {"2", 65}, {"3", 70}});
+  EXPECT_FALSE(study.PairedGain("m", "nli", "xnli")->Separated());
+}
+
+TEST(Study, ABaselineWithOneReplicatePairsWithEverySeed) {
+  Study study;
+  study.targets = {"tatoeba"};
+  study.scores[StudyCell{"m", "", "tatoeba"}] = Seeded({{"", 30}});
+  study.scores[StudyCell{"m", "nli", "tatoeba"}] = Seeded({{"", 31}, {"", 33}, {"", 32}});
+  study.scores.at(StudyCell{"m", "nli", "tatoeba"}).replicates[1].label = "2";
+  study.scores.at(StudyCell{"m", "nli", "tatoeba"}).replicates[2].label = "3";
+  const std::optional<GainStats> gain = study.PairedGain("m", "nli", "tatoeba");
+  ASSERT_TRUE(gain);
+  EXPECT_EQ(gain->pairs, 3);
+  EXPECT_DOUBLE_EQ(gain->mean, 2);
+}
+
+TEST(Study, SeedsWithoutABaselineOfTheirOwnAreNotPaired) {
+  Study study;
+  study.targets = {"xnli"};
+  study.scores[StudyCell{"m", "", "xnli"}] = Seeded({{"1", 70}, {"2", 60}});
+  study.scores[StudyCell{"m", "nli", "xnli"}] = Seeded({{"1", 72}, {"2", 61}, {"3", 99}});
+  const std::optional<GainStats> gain = study.PairedGain("m", "nli", "xnli");
+  ASSERT_TRUE(gain);
+  EXPECT_EQ(gain->pairs, 2);
+  EXPECT_DOUBLE_EQ(gain->mean, 1.5);
+  study.scores[StudyCell{"m", "nli", "xnli"}] = Seeded({{"3", 99}});
+  EXPECT_FALSE(study.PairedGain("m", "nli", "xnli"));
+}
+
+TEST(Study, AverageGainIsPairedPerSeedAcrossTargets) {
+  Study study;
+  study.targets = {"xnli", "pawsx"};
+  study.scores[StudyCell{"m", "", "xnli"}] = Seeded({{"1", 70}, {"2", 60}});
+  study.scores[StudyCell{"m", "nli", "xnli"}] = Seeded({{"1", 72}, {"2", 64}});  // +2, +4
+  study.scores[StudyCell{"m", "", "pawsx"}] = Seeded({{"1", 80}, {"2", 80}});
+  study.scores[StudyCell{"m", "nli", "pawsx"}] = Seeded({{"1", 80}, {"2", 78}});  // 0, -2
+  const std::optional<GainStats> gain = study.AverageGainStats("m", "nli");
+  ASSERT_TRUE(gain);
+  EXPECT_EQ(gain->pairs, 2);  // seed 1: (2 + 0) / 2 = 1; seed 2: (4 - 2) / 2 = 1
+  EXPECT_DOUBLE_EQ(gain->mean, 1);
+  EXPECT_DOUBLE_EQ(*gain->low, 1);
+  EXPECT_DOUBLE_EQ(*study.AverageGain("m", "nli"), 1);
+  EXPECT_EQ(study.Find("m", "nli", "xnli")->seeds(), 2);
+  EXPECT_DOUBLE_EQ(*study.Find("m", "nli", "xnli")->Sd("de"), std::sqrt(32.0));
 }
 
 }  // namespace

@@ -59,6 +59,23 @@ Study MakeTestStudy() {
   return study;
 }
 
+Study MakeReplicatedTestStudy() {
+  Study study = MakeTestStudy();
+  for (auto& [cell, row] : study.scores) {
+    const double spread = cell.intermediate.empty() ? 1.0 : 1.5;
+    const std::vector<double> offsets = {-spread, 0, spread};
+    for (size_t k = 0; k < offsets.size(); ++k) {
+      Replicate r;
+      r.seed = std::to_string(k + 1);
+      r.label = r.seed;
+      for (const auto& [language, score] : row.by_language) r.by_language[language] = score + offsets[k];
+      r.average = row.average + offsets[k];
+      row.replicates.push_back(r);
+    }
+  }
+  return study;
+}
+
 void RenameModel(Study& study, const std::string& from, const std::string& to) {
   std::replace(study.models.begin(), study.models.end(), from, to);
   if (auto node = study.groups.extract(from)) {

@@ -22,6 +22,11 @@
 namespace xstilts {
 
 Study MakeTestStudy();
+// MakeTestStudy with 3 replicates (seeds "1", "2", "3") per cell and the same means: every score of
+// a baseline cell -1, +0, +1 by seed, of an intermediate cell -1.5, +0, +1.5. Paired gains are then
+// the single-seed gains with a sample sd of 0.5 and a 95% half-width of 4.303 * 0.5 / sqrt(3) =
+// 1.242: roberta/mnli (+1.333) is separated from 0, xlmr/squad (+1.167 on average) is not.
+Study MakeReplicatedTestStudy();
 // A ScoreRow over en, de, sw with its average filled in.
 ScoreRow MakeScoreRow(const std::string& metric, double en, double de, double sw);
 // Renames a model everywhere in `study` (lists and map keys).

@@ -1,4 +1,5 @@
 // xstilts report: the report of a pipeline's finished results, written to a folder.
+#include <algorithm>
 #include <cstdio>
 
 #include "base/input_error.h"
@@ -9,6 +10,33 @@
 #include "report/study_from_lineage.h"
 
 namespace xstilts {
+namespace {
+
+// The run that built an entry: its host and process, as the entry's record names them.
+std::string Producer(const LineageNode& node) {
+  const nlohmann::json producer = node.record.is_object() ? node.record.value("producer", nlohmann::json::object())
+                                                          : nlohmann::json::object();
+  return producer.value("host", "") + ":" + std::to_string(producer.value("pid", 0));
+}
+
+// `xstilts report` runs nothing, so every node would count as taken from the cache. What a reader
+// wants is what the run that finished these results took from the cache: the nodes that another
+// run built. That run is the producer of the most recently started result.
+void MarkReusedByTheLatestRun(std::vector<LineageNode>& lineage, const std::vector<std::string>& results) {
+  std::string latest_start;
+  std::string latest_producer;
+  for (const LineageNode& node : lineage) {
+    if (std::find(results.begin(), results.end(), node.name) == results.end() || !node.record.is_object()) continue;
+    const std::string started = node.record.value("started_at", "");
+    if (latest_producer.empty() || started > latest_start) {
+      latest_start = started;
+      latest_producer = Producer(node);
+    }
+  }
+  for (LineageNode& node : lineage) node.reused = Producer(node) != latest_producer;
+}
+
+}  // namespace
 
 int ReportCommand(const ReportOptions& options) {
   int exit_code = 0;
@@ -76,6 +104,7 @@ int ReportCommand(const ReportOptions& options) {
   input.lineage = BuildLineage(pipeline, *plan, *session->store, done, {},
                                [&](const std::string& key) { return session->index->RemoteManifest(key); });
   for (size_t i : done) input.results.push_back(pipeline.nodes[i].name);
+  MarkReusedByTheLatestRun(input.lineage, input.results);
   try {
     const Study study = BuildStudy(input, study_options);
     for (const auto& path : WriteReportFiles(study, options.out)) std::printf("%s\n", path.string().c_str());

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <limits>
 #include <stdexcept>
@@ -38,6 +39,7 @@ nlohmann::json MetricsTable::ToJson() const {
   for (size_t m = 0; m < mean.size(); ++m) avg[metric_names[m]] = mean[m];
   nlohmann::json out = {{"task", task}, {"metrics", by_language}, {"avg", avg}};
   if (!seqeval.empty()) out["seqeval"] = seqeval;
+  if (std::isfinite(chance)) out["chance"] = chance;
   return out;
 }
 
@@ -49,6 +51,7 @@ void WriteMetricsArtifact(const MetricsTable& table, const std::filesystem::path
   for (const std::string& n : table.metric_names) names += (names.empty() ? "" : ",") + n;
   file.SetAttribute("/", "metric_names", names);
   if (!table.seqeval.empty()) file.SetAttribute("/", "seqeval", table.seqeval);
+  if (std::isfinite(table.chance)) file.SetAttribute("/", "chance", table.chance);
   std::vector<std::string> languages = table.languages;
   languages.push_back("avg");
   file.WriteStrings("/languages", languages);
@@ -70,6 +73,7 @@ MetricsTable ReadMetricsArtifact(const std::filesystem::path& path) {
   table.task = file.GetStringAttribute("/", "task");
   const std::string names = file.GetStringAttribute("/", "metric_names");
   if (file.HasAttribute("/", "seqeval")) table.seqeval = file.GetStringAttribute("/", "seqeval");
+  if (file.HasAttribute("/", "chance")) table.chance = file.GetDoubleAttribute("/", "chance");
   for (size_t begin = 0; begin < names.size();) {
     size_t end = names.find(',', begin);
     if (end == std::string::npos) end = names.size();

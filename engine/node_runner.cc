@@ -66,6 +66,7 @@ class RunnerContext : public NodeContext {
   fs::path resume_dir() const override { return resume_; }
   fs::path base_dir() const override { return BaseDir(pipeline_); }
   fs::path run_dir() const override { return store_.RunDir(ArtifactStore::PipelineId(pipeline_.file)); }
+  std::string key() const override { return plan_.nodes[static_cast<size_t>(&node_ - pipeline_.nodes.data())].key; }
   int threads() const override { return threads_; }
   bool cancelled() const override { return cancel_ && cancel_->load(); }
   void Progress(double fraction, const std::string& message) override {

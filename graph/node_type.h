@@ -124,6 +124,8 @@ class NodeContext {
   // The pipeline's run directory in the cache (runs/<pipeline id>: run logs, metrics JSON); it
   // may not exist yet. Bodies write there only human-facing copies of what their outputs hold.
   virtual std::filesystem::path run_dir() const = 0;
+  // The node's cache key (hex); "" where the body runs outside the cache (`xstilts export`).
+  virtual std::string key() const { return ""; }
   virtual int threads() const = 0;
   virtual bool cancelled() const = 0;
   // fraction in [0,1] or < 0 when unknown; message is short ("step 40/100 loss 0.52").

@@ -26,6 +26,7 @@ class RebasedContext : public NodeContext {
   fs::path resume_dir() const override { return inner_.resume_dir(); }
   fs::path base_dir() const override { return base_; }
   fs::path run_dir() const override { return inner_.run_dir(); }
+  std::string key() const override { return inner_.key(); }
   int threads() const override { return inner_.threads(); }
   bool cancelled() const override { return inner_.cancelled(); }
   void Progress(double fraction, const std::string& message) override { inner_.Progress(fraction, message); }

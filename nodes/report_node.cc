@@ -1,6 +1,8 @@
 // report: the efficiency report of a study as a cached node (report/, docs/report.md).
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <map>
 #include <vector>
@@ -16,6 +18,17 @@ namespace fs = std::filesystem;
 
 namespace xstilts {
 namespace {
+
+// reports/<node>/latest -> <variant>, replaced atomically (a new link renamed over the old one).
+void PointLatestAt(const fs::path& reports, const std::string& variant) {
+  const fs::path link = reports / "latest";
+  const fs::path fresh = reports / (".latest." + std::to_string(::getpid()));
+  std::error_code ec;
+  fs::remove(fresh, ec);
+  fs::create_directory_symlink(variant, fresh, ec);
+  if (!ec) fs::rename(fresh, link, ec);
+  if (ec) fs::remove(fresh, ec);  // a file system without links: the key folders are still there
+}
 
 void RunReport(NodeContext& ctx) {
   StudyInput input;
@@ -34,10 +47,14 @@ void RunReport(NodeContext& ctx) {
   const fs::path dir = ctx.scratch_dir() / "report";
   const std::vector<fs::path> written = WriteReportFiles(study, dir);
   PackFiles(dir, ctx.output("report"));
-  // A human-facing copy next to the run logs; the artifact is the cached result.
-  const fs::path copy = ChildPath(ctx.run_dir() / "reports", ctx.node_name());
+  // A human-facing copy next to the run logs (the artifact is the cached result): one folder per
+  // key, so that the variants of a pipeline (--set) keep their own, and "latest" naming the last.
+  const fs::path reports = ChildPath(ctx.run_dir() / "reports", ctx.node_name());
+  const std::string variant = ctx.key().empty() ? "copy" : ctx.key().substr(0, 12);
+  const fs::path copy = reports / variant;
   fs::create_directories(copy);
   for (const fs::path& file : written) fs::copy_file(file, copy / file.filename(), fs::copy_options::overwrite_existing);
+  PointLatestAt(reports, variant);
   ctx.Log(fmt::format("{} results: {} models, {} intermediate tasks, {} targets, {} languages; {}/report.html",
                       input.results.size(), study.models.size(), study.intermediates.size(), study.targets.size(),
                       study.languages.size(), copy.string()));
@@ -57,7 +74,8 @@ NodeType MakeReportNodeType() {
   t.inputs = {PortSpec{"results", "metrics", "evaluate / retrieve metrics; each is placed by the nodes upstream of it "
                                              "(docs/report.md)", false, true}};
   t.outputs = {PortSpec{"report", "files", "report.md, report.csv and report.html (also copied to "
-                                           "runs/<pipeline>/reports/<node>/ in the cache)"}};
+                                           "runs/<pipeline>/reports/<node>/<key>/ in the cache, with "
+                                           "a `latest` link)"}};
   t.params = {
       ParamSpec{"title", ParamType::kString, "Intermediate-task training: gains and compute", "the report's title"},
       ParamSpec{"monolingual", ParamType::kStringList, nlohmann::json::array(),

@@ -1,6 +1,6 @@
 // select_examples: keeps the examples of some languages (e.g. English for training, the others
-// for zero-shot evaluation), optionally at most `limit` of them. Several inputs are joined first,
-// in order (e.g. an English training set and its machine translations).
+// for zero-shot evaluation), optionally every n-th of them (`every`) and at most `limit`. Several
+// inputs are joined first, in order (e.g. an English training set and its machine translations).
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -53,6 +53,7 @@ void RunSelectExamples(NodeContext& ctx) {
   auto keep = params["languages"].get<std::vector<std::string>>();
   auto drop = params["exclude_languages"].get<std::vector<std::string>>();
   int64_t limit = params["limit"].get<int64_t>();
+  const int64_t every = params["every"].get<int64_t>();
   const std::vector<std::filesystem::path> inputs = ctx.inputs("examples");
   const std::vector<std::string> names = ctx.input_names("examples");
   Examples examples = ReadExamples(inputs.at(0));
@@ -68,9 +69,11 @@ void RunSelectExamples(NodeContext& ctx) {
   }
   std::set<std::string> keep_set(keep.begin(), keep.end()), drop_set(drop.begin(), drop.end());
   std::vector<Example> kept;
+  int64_t passed = 0;
   for (Example& e : examples.examples) {
     if (!keep_set.empty() && !keep_set.count(e.language)) continue;
     if (drop_set.count(e.language)) continue;
+    if (passed++ % every != 0) continue;
     if (limit > 0 && static_cast<int64_t>(kept.size()) >= limit) break;
     kept.push_back(std::move(e));
   }
@@ -120,6 +123,11 @@ NodeType MakeSelectExamplesNodeType() {
       ParamSpec{"languages", ParamType::kStringList, nlohmann::json::array(), "keep only these languages; empty = all"},
       ParamSpec{"exclude_languages", ParamType::kStringList, nlohmann::json::array(), "drop these languages"},
       ParamSpec{"limit", ParamType::kInt, 0, "keep at most this many examples (the first ones); 0 = all"}.AtLeast(0),
+      ParamSpec{"every", ParamType::kInt, 1,
+                "keep every n-th example of the language selection, from the first: a subsample that keeps the "
+                "input's mix (limit keeps its start); 1 = all"}
+          .AtLeast(1)
+          .KeyedWhenNotDefault(),
       ParamSpec{"parallel_with", ParamType::kString, "",
                 "pair each kept example (of one language) with the example of this language that has the same id, "
                 "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},

@@ -77,6 +77,29 @@ std::string FormatQuantity(double value, bool sign) {
   return text;
 }
 
+std::vector<std::string> FormatQuantityColumn(const std::vector<std::optional<double>>& values, bool sign) {
+  bool scientific = false;
+  double smallest = 0;
+  for (const std::optional<double>& v : values) {
+    if (!v || *v == 0) continue;
+    const double magnitude = std::fabs(*v);
+    if (magnitude >= 1e5 || magnitude < 1e-3) scientific = true;
+    smallest = smallest == 0 ? magnitude : std::min(smallest, magnitude);
+  }
+  const int decimals = smallest == 0 ? 0 : std::clamp(2 - static_cast<int>(std::floor(std::log10(smallest))), 0, 6);
+  std::vector<std::string> out;
+  for (const std::optional<double>& v : values) {
+    if (!v) {
+      out.push_back("-");
+      continue;
+    }
+    std::string text = *v == 0 ? "0" : scientific ? fmt::format("{:.2e}", *v) : FormatFixed(*v, decimals);
+    if (sign && text[0] != '-') text = "+" + text;
+    out.push_back(std::move(text));
+  }
+  return out;
+}
+
 std::string FormatHoursMinutesSeconds(double seconds) {
   const long long total = std::llround(std::max(0.0, seconds));
   return fmt::format("{}:{:02}:{:02}", total / 3600, (total / 60) % 60, total % 60);

@@ -53,17 +53,15 @@ std::string RenderHtml(const Study& study) {
 
   out += "<h2>Per target task</h2>\n";
   for (const std::string& target : study.targets) {
-    const std::string metric = TargetMetric(study, target);
-    out += "<h3>" + EscapeXml(target) + (metric.empty() ? "" : " (" + EscapeXml(metric) + ")") + "</h3>\n";
+    out += "<h3>" + EscapeXml(TargetHeading(study, target)) + "</h3>\n";
     AppendParagraph(kTargetNote, out);
     AppendTable(TargetTable(study, target), out);
   }
 
   out += "<h2>Efficiency</h2>\n";
   AppendParagraph(kEfficiencyNote, out);
-  out += "<figure>\n" + RenderGainScatterSvg(study) +
-         "\n<figcaption>Average gain against the compute of the intermediate training; the dashed line joins "
-         "the Pareto front (no other variant is both cheaper and better).</figcaption>\n</figure>\n";
+  out += "<figure>\n" + RenderGainScatterSvg(study) + "\n<figcaption>" + EscapeXml(kScatterCaption) +
+         "</figcaption>\n</figure>\n";
   for (ModelGroup group : {ModelGroup::kMultilingual, ModelGroup::kMonolingual}) {
     out += std::string("<h3>") + ModelGroupName(group) + " models</h3>\n";
     const ReportTable table = EfficiencyTable(study, group);
@@ -75,9 +73,7 @@ std::string RenderHtml(const Study& study) {
   }
 
   out += "<h2>Gains by language</h2>\n";
-  AppendParagraph("Per model, the gain over its baseline averaged over the intermediate tasks, for each language "
-                  "and target task.",
-                  out);
+  AppendParagraph(kHeatMapNote, out);
   out += "<div class=\"maps\">\n";
   for (const std::string& model : study.models) {
     out += "<figure>\n" + RenderGainHeatMapSvg(study, model) + "\n</figure>\n";

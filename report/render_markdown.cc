@@ -32,8 +32,7 @@ std::string RenderMarkdown(const Study& study) {
 
   out += "## Per target task\n\n";
   for (const std::string& target : study.targets) {
-    const std::string metric = TargetMetric(study, target);
-    out += "### " + EscapeMarkdownCell(target) + (metric.empty() ? "" : " (" + EscapeMarkdownCell(metric) + ")");
+    out += "### " + EscapeMarkdownCell(TargetHeading(study, target));
     out += "\n\n" + std::string(kTargetNote) + "\n\n";
     AppendTable(TargetTable(study, target), out);
   }

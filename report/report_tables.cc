@@ -17,10 +17,6 @@ std::string ScoreText(std::optional<double> value) {
   return value ? FormatFixed(*value, kScoreDecimals) : kMissing;
 }
 
-std::string GainText(std::optional<double> value) {
-  return value ? FormatSigned(*value, kScoreDecimals) : kMissing;
-}
-
 // "+1.3*" when the 95% interval excludes 0, "+1.3" when it does not or cannot be computed.
 std::string GainText(const std::optional<GainStats>& gain) {
   if (!gain) return kMissing;
@@ -45,12 +41,6 @@ std::string SeedsText(const Study& study, const std::string& model, const std::s
   }
   if (high == 0) return kMissing;
   return low == high ? fmt::format("{}", low) : fmt::format("{}-{}", low, high);
-}
-
-// Points per unit of cost; "-" when either is missing or nothing was spent.
-std::string RateText(std::optional<double> gain, const Compute* compute, double denominator) {
-  if (!gain || compute == nullptr || denominator <= 0) return kMissing;
-  return FormatQuantity(*gain / denominator, /*sign=*/true);
 }
 
 const Compute* FindCompute(const Study& study, const std::string& model, const std::string& intermediate) {
@@ -96,6 +86,18 @@ std::string BestIntermediateText(const Study& study, const std::string& model) {
   return fmt::format("{}: {} ({} points, {})", model, best_name, FormatSigned(best->mean, kScoreDecimals), interval);
 }
 
+// Fills the columns `first`.. of `table` from `values` (one row of doubles per table row), each
+// column in one format (FormatQuantityColumn); `signed_columns` of them with a sign.
+void FillQuantityColumns(ReportTable& table, size_t first, const std::vector<std::vector<std::optional<double>>>& values,
+                         const std::vector<bool>& signed_columns) {
+  for (size_t c = 0; c < signed_columns.size(); ++c) {
+    std::vector<std::optional<double>> column;
+    for (const auto& row : values) column.push_back(row[c]);
+    const std::vector<std::string> texts = FormatQuantityColumn(column, signed_columns[c]);
+    for (size_t r = 0; r < table.rows.size(); ++r) table.rows[r][first + c] = texts[r];
+  }
+}
+
 }  // namespace
 
 const char kSummaryNote[] =
@@ -107,7 +109,16 @@ const char kTargetNote[] =
     "(* = its 95% interval excludes 0).";
 const char kEfficiencyNote[] =
     "Compute of the intermediate training alone; points are Δ avg per unit of that compute.";
-const char kComputeNote[] = "Everything behind the results, and the part this run took from the cache.";
+const char kComputeNote[] =
+    "Everything behind the results, and the part that the run which finished them took from the cache (built by "
+    "an earlier run).";
+const char kScatterCaption[] =
+    "Average gain (mean over seeds) against the compute of one intermediate training; a ringed point is on the "
+    "Pareto front of all models together: no other point is at least as cheap and at least as good, and better "
+    "in one. The dashed staircase joins the front.";
+const char kHeatMapNote[] =
+    "Per model, the gain over its baseline averaged over the intermediate tasks, for each language and target "
+    "task; every map uses one colour scale, symmetric around 0.";
 const char kDefaultTitle[] = "Intermediate-task transfer study";
 
 std::string IntermediateLabel(const std::string& intermediate) {
@@ -136,6 +147,17 @@ std::string TargetMetric(const Study& study, const std::string& target) {
     }
   }
   return fmt::format("{}", fmt::join(names, "/"));
+}
+
+std::string TargetHeading(const Study& study, const std::string& target) {
+  std::vector<std::string> parts;
+  const std::string metric = TargetMetric(study, target);
+  if (!metric.empty()) parts.push_back(metric);
+  if (auto chance = study.chance.find(target); chance != study.chance.end()) {
+    parts.push_back("chance " + FormatFixed(chance->second, kScoreDecimals));
+  }
+  if (parts.empty()) return target;
+  return fmt::format("{} ({})", target, fmt::join(parts, ", "));
 }
 
 std::vector<std::string> TargetLanguages(const Study& study, const std::string& target) {
@@ -254,26 +276,29 @@ ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
                   "pts/PFLOP", "pts/CPU-h", "pts/GPU-h"};
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = table.numeric[1] = false;
+  std::vector<std::vector<std::optional<double>>> amounts;  // PFLOP, CPU-h, GPU-h
+  std::vector<std::vector<std::optional<double>>> rates;    // per PFLOP, CPU-h, GPU-h
   for (const auto& [model, intermediate] : ReportRows(study)) {
     if (intermediate.empty() || GroupOf(study, model) != group) continue;
     const Compute* compute = FindCompute(study, model, intermediate);
-    const std::optional<GainStats> gain_stats = study.AverageGainStats(model, intermediate);
-    const std::optional<double> gain = gain_stats ? std::optional<double>(gain_stats->mean) : std::nullopt;
-    std::vector<std::string> row = {model, intermediate};
+    const std::optional<GainStats> gain = study.AverageGainStats(model, intermediate);
+    auto rate = [&](double denominator) -> std::optional<double> {
+      if (!gain || compute == nullptr || denominator <= 0) return std::nullopt;
+      return gain->mean / denominator;
+    };
+    std::vector<std::string> row = {model, intermediate, "", "", "", kMissing, GainText(gain), "", "", ""};
     if (compute != nullptr) {
-      row.push_back(FormatQuantity(compute->pflops()));
-      row.push_back(FormatQuantity(compute->cpu_hours()));
-      row.push_back(FormatQuantity(compute->gpu_hours()));
-      row.push_back(FormatHoursMinutesSeconds(compute->wall_seconds));
+      amounts.push_back({compute->pflops(), compute->cpu_hours(), compute->gpu_hours()});
+      row[5] = FormatHoursMinutesSeconds(compute->wall_seconds);
+      rates.push_back({rate(compute->pflops()), rate(compute->cpu_hours()), rate(compute->gpu_hours())});
     } else {
-      row.insert(row.end(), 4, kMissing);
+      amounts.push_back({std::nullopt, std::nullopt, std::nullopt});
+      rates.push_back({std::nullopt, std::nullopt, std::nullopt});
     }
-    row.push_back(GainText(gain_stats));
-    row.push_back(RateText(gain, compute, compute ? compute->pflops() : 0));
-    row.push_back(RateText(gain, compute, compute ? compute->cpu_hours() : 0));
-    row.push_back(RateText(gain, compute, compute ? compute->gpu_hours() : 0));
     table.rows.push_back(std::move(row));
   }
+  FillQuantityColumns(table, 2, amounts, {false, false, false});
+  FillQuantityColumns(table, 7, rates, {true, true, true});
   return table;
 }
 
@@ -282,12 +307,14 @@ ReportTable ComputeTable(const Study& study) {
   table.header = {"", "PFLOP", "tokens", "CPU-h", "GPU-h", "wall", "nodes"};
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = false;
+  std::vector<std::vector<std::optional<double>>> amounts;
   for (const auto& [name, compute] : {std::pair<const char*, const Compute*>{"total", &study.total},
                                       std::pair<const char*, const Compute*>{"reused", &study.reused}}) {
-    table.rows.push_back({name, FormatQuantity(compute->pflops()), FormatQuantity(compute->tokens),
-                          FormatQuantity(compute->cpu_hours()), FormatQuantity(compute->gpu_hours()),
-                          FormatHoursMinutesSeconds(compute->wall_seconds), fmt::format("{}", compute->nodes)});
+    table.rows.push_back({name, "", "", "", "", FormatHoursMinutesSeconds(compute->wall_seconds),
+                          fmt::format("{}", compute->nodes)});
+    amounts.push_back({compute->pflops(), compute->tokens, compute->cpu_hours(), compute->gpu_hours()});
   }
+  FillQuantityColumns(table, 1, amounts, {false, false, false, false});
   return table;
 }
 

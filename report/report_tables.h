@@ -24,6 +24,8 @@ extern const char kSummaryNote[];
 extern const char kTargetNote[];
 extern const char kEfficiencyNote[];
 extern const char kComputeNote[];
+extern const char kScatterCaption[];
+extern const char kHeatMapNote[];
 extern const char kDefaultTitle[];  // when Study::title is empty
 
 // How an intermediate is written in tables: "" -> "none (baseline)".
@@ -36,6 +38,9 @@ std::vector<std::pair<std::string, std::string>> ReportRows(const Study& study);
 // The primary metric of `target` as the score rows name it ("accuracy"); "" when none has a score;
 // names joined with "/" when rows disagree.
 std::string TargetMetric(const Study& study, const std::string& target);
+
+// A target's heading: "xnli (accuracy, chance 33.3)"; without the metric or chance where unknown.
+std::string TargetHeading(const Study& study, const std::string& target);
 
 // Languages with a score on `target` (any model), in study order.
 std::vector<std::string> TargetLanguages(const Study& study, const std::string& target);

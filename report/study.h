@@ -39,7 +39,10 @@ struct Compute {
 // languages with the same seeds).
 struct Replicate {
   std::string seed;   // pairs it with the baseline: the seed of the result's target training
-  std::string label;  // every seed of the result's chain of trainings, first trained first
+  // The seeds of the result's chain of trainings, first trained first, each repeat once ("1" for a
+  // target training and the intermediate training before it with seed 1): what tells replicates
+  // apart in a cell and pairs them across the targets.
+  std::string label;
   std::map<std::string, double> by_language;  // percent
   double average = 0;                         // mean over by_language
 };
@@ -93,6 +96,9 @@ struct Study {
   std::vector<std::string> targets;         // in pipeline order
   std::vector<std::string> languages;       // every language of any row, in first-seen order
   std::map<StudyCell, ScoreRow> scores;
+  // target -> the primary metric of a uniform random guess (percent), where the results record one
+  // (accuracy: 100 / labels; Tatoeba: 100 / candidates; none for F1).
+  std::map<std::string, double> chance;
   // (model, intermediate) -> the compute of that intermediate training (its own nodes only:
   // what the pair adds on top of the pretrained model), for one replicate: where the intermediate
   // trainings have seeds of their own, the mean over them.

@@ -1,6 +1,7 @@
 #include "report/study_from_lineage.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -83,7 +84,7 @@ struct Placement {
   std::vector<std::string> intermediate_nodes;  // first trained first
   std::string root;
   std::string seed;   // of the target training (evaluate); "" for retrieve
-  std::string label;  // every train node's seed, first trained first
+  std::string label;  // the train nodes' seeds, first trained first, a repeated one once
   std::vector<std::pair<std::string, nlohmann::json>> chain;  // the result, then its train nodes outward
 };
 
@@ -103,9 +104,13 @@ Placement Place(const NodeMap& nodes, const LineageNode& result) {
   Placement p;
   p.chain.push_back(ChainStep(result));
   for (const LineageNode* train : trains) p.chain.push_back(ChainStep(*train));
+  // A seeds axis gives every training of a chain the same seed: "1", whether the chain has one
+  // training (retrieval from an intermediate checkpoint) or two (its target training after it).
+  std::vector<std::string> seeds;
   for (auto it = trains.rbegin(); it != trains.rend(); ++it) {
-    p.label += (p.label.empty() ? "" : "/") + SeedOf(**it);
+    if (seeds.empty() || seeds.back() != SeedOf(**it)) seeds.push_back(SeedOf(**it));
   }
+  for (const std::string& seed : seeds) p.label += (p.label.empty() ? "" : "/") + seed;
   // The chain from the result outward: the first train node trained the target task (evaluate).
   if (result.type == "evaluate" && !trains.empty()) {
     p.seed = SeedOf(*trains.front());
@@ -144,6 +149,7 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
     AddOnce(study.models, place.model);
     if (!place.intermediate.empty()) AddOnce(study.intermediates, place.intermediate);
     AddOnce(study.targets, metrics.task);
+    if (std::isfinite(metrics.chance)) study.chance.emplace(metrics.task, metrics.chance);
     PlacedResult& placed = placed_results.emplace_back();
     placed.name = name;
     placed.cell = StudyCell{place.model, place.intermediate, metrics.task};

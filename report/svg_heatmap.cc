@@ -47,20 +47,34 @@ std::vector<std::string> ModelLanguages(const Study& study, const std::string& m
   return languages;
 }
 
+// The largest gain magnitude in any model's heat map: one symmetric scale for all of them, so
+// that a colour means the same number of points in every map of a report.
+double SharedScale(const Study& study) {
+  double scale = 0;
+  for (const std::string& model : study.models) {
+    for (const std::string& language : ModelLanguages(study, model)) {
+      for (const std::string& target : study.targets) {
+        if (std::optional<double> gain = study.MeanGainOverIntermediates(model, target, language)) {
+          scale = std::max(scale, std::fabs(*gain));
+        }
+      }
+    }
+  }
+  return scale == 0 ? 1 : scale;  // all gains zero (or none): every cell white
+}
+
 }  // namespace
 
 std::string RenderGainHeatMapSvg(const Study& study, const std::string& model) {
   const std::vector<std::string> languages = ModelLanguages(study, model);
   const std::vector<std::string>& targets = study.targets;
   std::vector<std::vector<std::optional<double>>> values(languages.size());
-  double scale = 0;
   for (size_t r = 0; r < languages.size(); ++r) {
     for (const std::string& target : targets) {
       values[r].push_back(study.MeanGainOverIntermediates(model, target, languages[r]));
-      if (values[r].back()) scale = std::max(scale, std::fabs(*values[r].back()));
     }
   }
-  if (scale == 0) scale = 1;  // all gains zero (or none): every cell white
+  const double scale = SharedScale(study);
 
   const double grid_bottom = kTop + kCellHeight * languages.size();
   const std::string title = fmt::format("{}: mean gain over {} intermediate tasks (points)", model,

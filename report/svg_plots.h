@@ -39,8 +39,9 @@ std::vector<ScatterPoint> ScatterPoints(const Study& study);
 std::string RenderGainScatterSvg(const Study& study);
 
 // Rows = the languages with a score for `model`, columns = the targets; each cell is
-// Study::MeanGainOverIntermediates, coloured blue (gain) to white (0) to red (loss), scaled to the
-// largest magnitude, value printed; cells without a value are grey with "-". Each cell is a
+// Study::MeanGainOverIntermediates, coloured blue (gain) to white (0) to red (loss) on one
+// symmetric scale for every model of the study (the largest magnitude in any of their maps), so
+// the maps of one report compare by colour; value printed; cells without a value are grey with "-". Each cell is a
 // <rect class="cell">. A legend shows the colour scale.
 std::string RenderGainHeatMapSvg(const Study& study, const std::string& model);
 

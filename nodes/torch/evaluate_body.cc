@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -89,6 +90,7 @@ class Evaluator {
     task_type_set_ = true;
     format_ = tokens.info.format;
     labels_ = tokens.info.labels;
+    if (!labels_.empty()) chance_ = 100.0 / static_cast<double>(labels_.size());
     const int64_t pad = tokens.info.pad_id >= 0 ? tokens.info.pad_id : 1;
     torch::NoGradGuard no_grad;
     if (tokens.info.task == TaskType::kMultipleChoice) return AddChoices(tokens, pad);
@@ -200,6 +202,7 @@ class Evaluator {
       ++groups.back().second;
     }
     const size_t choices = groups.front().second;
+    chance_ = 100.0 / static_cast<double>(choices);
     for (size_t g0 = 0; g0 < groups.size(); g0 += static_cast<size_t>(batch_size_)) {
       const size_t n = std::min(groups.size() - g0, static_cast<size_t>(batch_size_));
       for (size_t g = g0; g < g0 + n; ++g) {
@@ -224,6 +227,7 @@ class Evaluator {
   void FinishAccuracy(Evaluated& out) {
     out.predictions = predictions_;
     out.metrics.metric_names = {"accuracy"};
+    out.metrics.chance = chance_;
     std::sort(language_order_.begin(), language_order_.end());
     for (const std::string& language : language_order_) {
       const ClassState& s = classes_[language];
@@ -326,6 +330,7 @@ class Evaluator {
   bool task_type_set_ = false;
   std::string format_;
   std::vector<std::string> labels_;
+  double chance_ = std::numeric_limits<double>::quiet_NaN();  // accuracy of a uniform guess, percent
   std::vector<std::string> language_order_;
   std::vector<Prediction> predictions_;
   std::map<std::string, ClassState> classes_;

@@ -2,6 +2,7 @@
 // hidden states, no training (Tatoeba top-1 accuracy, BUCC bitext mining F1).
 #include <fmt/format.h>
 
+#include <numeric>
 #include <set>
 
 #include "base/input_error.h"
@@ -110,6 +111,7 @@ void RunRetrieve(NodeContext& ctx) {
   table.metric_names = mode == "tatoeba" ? std::vector<std::string>{"accuracy"}
                                          : std::vector<std::string>{"f1", "precision", "recall", "threshold"};
   PredictionRows rows;
+  std::vector<double> chances;  // Tatoeba: a uniform guess among a language's candidates
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Examples ex = ReadExamples(examples[i]);
     if (ex.task != TaskType::kParallelSentences) throw InputError(examples[i].string() + ": not parallel sentences");
@@ -132,6 +134,7 @@ void RunRetrieve(NodeContext& ctx) {
       }
       if (gold.empty()) throw InputError(examples[i].string() + ": no gold pairs to score");
       table.AddRow(language, {TatoebaAccuracy(gold, predicted).accuracy});
+      chances.push_back(100.0 / static_cast<double>(par.target_ids.size()));
       for (int64_t s = 0; s < best.size(0); ++s) {
         rows.language.push_back(language);
         rows.source.push_back(par.source_ids[s]);
@@ -173,6 +176,7 @@ void RunRetrieve(NodeContext& ctx) {
     file.WriteStrings("/target_id", rows.target);
     file.WriteVector("/score", rows.score);
   }
+  if (!chances.empty()) table.chance = std::accumulate(chances.begin(), chances.end(), 0.0) / static_cast<double>(chances.size());
   WriteMetricsArtifact(table, ctx.output("metrics"));
   WriteMetricsJson(table, ctx.run_dir(), ctx.node_name());
   ctx.cost().parameters = static_cast<double>(ParameterCount(*model));

@@ -307,9 +307,9 @@ TEST(CliDocs, EmbeddedDemoPipelineIsValid) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json graph = nlohmann::json::parse(r.out);
   // 6 text/tokenizer/pretraining nodes + 2 MLMs; intermediate: 2 corpora + 2 x 2 (select,
-  // tokenize) + 2 x 2 trains; target 1: 2 + 6 trains + 9 x 2 test sets + 6 evaluations; target 2:
-  // 9 x 2 pair sets + 6 retrievals; the report.
-  EXPECT_EQ(graph["nodes"].size(), 8u + 10u + 32u + 24u + 1u);
+  // tokenize) + 2 x 2 x 3 seeds trains; target 1: 2 + 6 x 3 trains + 9 x 2 test sets + 6 x 3
+  // evaluations; target 2: 9 x 2 pair sets + 2 + 4 x 3 retrievals; the report.
+  EXPECT_EQ(graph["nodes"].size(), 8u + 18u + 56u + 32u + 1u);
 }
 
 TEST(CliDocs, NodeReferenceInDocsIsCurrent) {

@@ -154,13 +154,14 @@ TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
   CliResult run = h.Run({"run", kSmallPipeline, "--json", "--set", "vars.data=" + data.string()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::map<std::string, std::string> statuses = run.Statuses();
-  // 10 model nodes + 12 intermediate + 3 targets x (3 datasets + 6 tokenize + 8 train + 8 evaluate)
-  // + Tatoeba (3 datasets + 6 tokenize + 8 retrieve) + the report = 115.
-  ASSERT_EQ(statuses.size(), 115u);
+  // 10 model nodes + 24 intermediate (2 datasets, 4 tokenize, 2 models x (2 tasks + mixture) x 3
+  // seeds) + 3 targets x (3 datasets + 6 tokenize) + 3 targets x 2 models x 4 stages x 3 seeds trains
+  // and evaluations + Tatoeba (3 datasets + 6 tokenize + 2 + 18 retrieve) + the report = 235.
+  ASSERT_EQ(statuses.size(), 235u);
   for (const auto& [name, status] : statuses) EXPECT_EQ(status, "ran") << name;
 
   // The evaluation wrote one metrics row per evaluated language.
-  std::vector<fs::path> metrics = FindFiles(h.cache() / "runs", "eval_xnli_multi_mnli.json");
+  std::vector<fs::path> metrics = FindFiles(h.cache() / "runs", "eval_xnli_multi_mnli_s1.json");
   ASSERT_EQ(metrics.size(), 1u);
   std::ifstream in(metrics[0]);
   nlohmann::json xnli = nlohmann::json::parse(in);
@@ -179,13 +180,14 @@ TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
   std::vector<std::vector<std::string>> rows = ReadCsv(csv_files[0]);
   ASSERT_FALSE(rows.empty());
   EXPECT_EQ(rows[0], (std::vector<std::string>{"model", "group", "intermediate", "target", "metric", "language",
-                                               "score", "baseline", "gain", "intermediate_pflops",
-                                               "intermediate_cpu_hours", "intermediate_gpu_hours"}));
+                                               "score", "score_sd", "n_seeds", "baseline", "gain", "gain_ci_low",
+                                               "gain_ci_high", "intermediate_pflops", "intermediate_cpu_hours",
+                                               "intermediate_gpu_hours"}));
   std::map<std::string, std::set<std::string>> languages_per_target;
   std::set<std::string> models, intermediates;
   size_t averages = 0;
   for (size_t i = 1; i < rows.size(); ++i) {
-    ASSERT_EQ(rows[i].size(), 12u) << i;
+    ASSERT_EQ(rows[i].size(), 16u) << i;
     models.insert(rows[i][0]);
     intermediates.insert(rows[i][2]);
     if (rows[i][5] == "avg") {
@@ -194,6 +196,15 @@ TEST(PaperPipeline, SmallVariantRunsTheGridIntoTheReport) {
       languages_per_target[rows[i][3]].insert(rows[i][5]);
     }
     EXPECT_FALSE(rows[i][6].empty()) << "no score in row " << i;
+    // Every gain rests on 3 seeds and has an interval that holds it; only retrieval from the
+    // pretrained model (no training, no seed) has one replicate.
+    const bool unseeded = rows[i][2] == "none" && rows[i][3] == "tatoeba";
+    EXPECT_EQ(rows[i][8], unseeded ? "1" : "3") << "row " << i;
+    if (unseeded) continue;
+    ASSERT_FALSE(rows[i][11].empty() || rows[i][12].empty()) << "no interval in row " << i;
+    const double gain = std::stod(rows[i][10]);
+    EXPECT_LE(std::stod(rows[i][11]), gain) << "row " << i;
+    EXPECT_GE(std::stod(rows[i][12]), gain) << "row " << i;
   }
   EXPECT_EQ(models.size(), 2u);
   EXPECT_EQ(intermediates, (std::set<std::string>{"none", "mnli", "sst2", "mnli+sst2"}));

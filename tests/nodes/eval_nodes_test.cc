@@ -169,6 +169,7 @@ TEST(EvalNodes, ZeroShotXnliGivesOneRowPerLanguageAndTheAverage) {
   EXPECT_EQ(json["task"], "xnli");
   EXPECT_DOUBLE_EQ(json["metrics"]["de"]["accuracy"].get<double>(), accuracy.at("de"));
   EXPECT_DOUBLE_EQ(json["avg"]["accuracy"].get<double>(), accuracy.at("avg"));
+  EXPECT_NEAR(json["chance"].get<double>(), 100.0 / 3, 1e-9);  // three labels
 
   CheckProgressExportAndReport(h, r, json_path, accuracy.at("avg"));
 }

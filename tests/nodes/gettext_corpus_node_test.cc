@@ -205,5 +205,35 @@ TEST(GettextCorpusNode, SystemCatalogsAreDeterministicAndHonourMinLanguages) {
   }
 }
 
+
+// select_examples `every`: every n-th example of the language selection, across the domains.
+TEST(GettextCorpusNode, SelectExamplesKeepsEveryNthOfALanguage) {
+  CliHarness h("gettext_every");
+  WriteCatalogs(h);
+  h.Write("p.yaml", "nodes:\n"
+                    "  all:\n"
+                    "    type: gettext_corpus\n"
+                    "    params: {languages: [de, fr], root: locale}\n"
+                    "  french:\n"
+                    "    type: select_examples\n"
+                    "    inputs: {examples: all}\n"
+                    "    params: {languages: [fr], every: 2}\n"
+                    "  french_all:\n"
+                    "    type: select_examples\n"
+                    "    inputs: {examples: all}\n"
+                    "    params: {languages: [fr], every: 1}\n");
+  CliResult r = h.Run({"run", "p.yaml", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto output = [&](const std::string& node) { return h.ArtifactOf(r, node, "examples"); };
+  // French: Ouvrir, Quitter, Enregistrer (alpha), Ouvrir le fichier (beta): the 1st and 3rd.
+  EXPECT_EQ(Describe(ReadExamples(output("french"))), "0 fr alpha Ouvrir\n2 fr alpha Enregistrer\n");
+  EXPECT_EQ(ReadExamples(output("french_all")).examples.size(), 4u);
+  h.Write("q.yaml", "nodes:\n  all:\n    type: gettext_corpus\n    params: {languages: [de], root: locale}\n"
+                    "  none:\n    type: select_examples\n    inputs: {examples: all}\n    params: {every: 0}\n");
+  CliResult refused = h.Run({"run", "q.yaml"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("every"), std::string::npos) << refused.err;
+}
+
 }  // namespace
 }  // namespace xstilts

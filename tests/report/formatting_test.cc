@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace xstilts {
 namespace {
 
@@ -30,6 +34,19 @@ TEST(ReportFormatting, Durations) {
   EXPECT_EQ(FormatHoursMinutesSeconds(59.6), "0:01:00");
   EXPECT_EQ(FormatHoursMinutesSeconds(0), "0:00:00");
   EXPECT_EQ(FormatHoursMinutesSeconds(90000), "25:00:00");
+}
+
+TEST(ReportFormatting, OneFormatPerColumn) {
+  using Column = std::vector<std::optional<double>>;
+  // Fixed, with 3 significant digits for the smallest value.
+  EXPECT_EQ(FormatQuantityColumn(Column{2, 0.25, 12.5}), (std::vector<std::string>{"2.000", "0.250", "12.500"}));
+  // One value out of [0.001, 1e5): all scientific.
+  EXPECT_EQ(FormatQuantityColumn(Column{2, 2e5}), (std::vector<std::string>{"2.00e+00", "2.00e+05"}));
+  EXPECT_EQ(FormatQuantityColumn(Column{0.5, 1e-4}), (std::vector<std::string>{"5.00e-01", "1.00e-04"}));
+  // Zero, missing, signs.
+  EXPECT_EQ(FormatQuantityColumn(Column{0, std::nullopt, 1.5}, true), (std::vector<std::string>{"+0", "-", "+1.50"}));
+  EXPECT_EQ(FormatQuantityColumn(Column{-3, 4512}), (std::vector<std::string>{"-3.00", "4512.00"}));
+  EXPECT_EQ(FormatQuantityColumn(Column{}), std::vector<std::string>{});
 }
 
 TEST(ReportFormatting, Escaping) {

@@ -120,6 +120,17 @@ TEST(GainHeatMap, OneCellPerLanguageAndTargetWithTheMeanGain) {
   EXPECT_NE(svg.find(">-2.0</text>"), std::string::npos);
 }
 
+TEST(GainHeatMap, EveryModelsMapSharesOneSymmetricScale) {
+  Study study = MakeTestStudy();
+  ScoreRow& row = study.scores.at(StudyCell{"roberta", "squad", "panx"});
+  row.by_language["sw"] = 38;  // roberta's largest gain becomes +8 (sw, panx)
+  const std::string xlmr = RenderGainHeatMapSvg(study, "xlmr");
+  EXPECT_NE(xlmr.find(">+8.0</text>"), std::string::npos);  // the legend: roberta's range in xlmr's map
+  EXPECT_NE(xlmr.find(">-8.0</text>"), std::string::npos);
+  EXPECT_EQ(xlmr.find("fill=\"#2166ac\" stroke"), std::string::npos);  // xlmr's +2.0 is no longer full blue
+  EXPECT_NE(RenderGainHeatMapSvg(study, "roberta").find("fill=\"#2166ac\" stroke"), std::string::npos);
+}
+
 TEST(GainHeatMap, MissingCellsAreGreyDashes) {
   Study study = MakeTestStudy();
   study.scores.erase(StudyCell{"roberta", "squad", "panx"});  // with mnli/panx missing: no panx gain

@@ -6,40 +6,10 @@
 
 #include "base/input_error.h"
 #include "data/metrics_table.h"
+#include "report/study_placement.h"
 
 namespace xstilts {
 namespace {
-
-using NodeMap = std::map<std::string, const LineageNode*>;
-
-const LineageNode& Get(const NodeMap& nodes, const std::string& name) {
-  auto it = nodes.find(name);
-  if (it == nodes.end()) throw std::runtime_error("node '" + name + "' is missing from the lineage");
-  return *it->second;
-}
-
-// `name` and every node upstream of it.
-std::set<std::string> Upstream(const NodeMap& nodes, const std::string& name) {
-  std::set<std::string> seen;
-  std::vector<std::string> todo{name};
-  while (!todo.empty()) {
-    std::string current = todo.back();
-    todo.pop_back();
-    if (!seen.insert(current).second) continue;
-    for (const auto& [port, producers] : Get(nodes, current).inputs) {
-      todo.insert(todo.end(), producers.begin(), producers.end());
-    }
-  }
-  return seen;
-}
-
-std::string TrainLabel(const LineageNode& train) {
-  const nlohmann::json tasks = train.params.value("tasks", nlohmann::json::array());
-  if (!tasks.is_array() || tasks.empty()) return train.name;
-  std::string label;
-  for (const auto& task : tasks) label += (label.empty() ? "" : "+") + task.get<std::string>();
-  return label;
-}
 
 Compute RecordedCompute(const LineageNode& node) {
   Compute c;
@@ -60,51 +30,18 @@ void AddOnce(std::vector<T>& list, const T& value) {
   if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(value);
 }
 
-// Where one result sits in the grid, and the nodes of its intermediate training.
-struct Placement {
-  std::string model;
-  std::string intermediate;
-  std::vector<std::string> intermediate_nodes;  // first trained first
-  std::string root;
-};
-
-Placement Place(const NodeMap& nodes, const LineageNode& result) {
-  std::vector<const LineageNode*> trains;
-  const LineageNode* current = &result;
-  while (true) {
-    auto model = current->inputs.find("model");
-    if (model == current->inputs.end() || model->second.empty()) break;
-    current = &Get(nodes, model->second.front());
-    if (current->type != "train") break;
-    trains.push_back(current);
-  }
-  if (current == &result) {
-    throw InputError("report: result '" + result.name + "' has no model input, so it has no place in the study");
-  }
-  // The chain from the result outward: the first train node trained the target task (evaluate).
-  if (result.type == "evaluate" && !trains.empty()) trains.erase(trains.begin());
-  Placement p;
-  p.model = current->name;
-  p.root = current->name;
-  for (auto it = trains.rbegin(); it != trains.rend(); ++it) {
-    p.intermediate += (p.intermediate.empty() ? "" : " > ") + TrainLabel(**it);
-    p.intermediate_nodes.push_back((*it)->name);
-  }
-  return p;
-}
-
 }  // namespace
 
 Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
-  NodeMap nodes;
+  LineageMap nodes;
   for (const LineageNode& n : input.lineage) nodes[n.name] = &n;
   Study study;
   study.title = options.title;
   std::set<std::string> behind_results;
   std::map<std::pair<std::string, std::string>, std::set<std::string>> intermediate_nodes;
   for (const std::string& name : input.results) {
-    const LineageNode& result = Get(nodes, name);
-    const Placement place = Place(nodes, result);
+    const LineageNode& result = LineageAt(nodes, name);
+    const StudyPlacement place = PlaceResult(nodes, result);
     MetricsTable metrics;
     try {
       metrics = ReadMetricsArtifact(result.entry_dir / "metrics.h5");
@@ -122,15 +59,10 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
       row.by_language[metrics.languages[r]] = metrics.rows[r].front();
     }
     if (!place.intermediate_nodes.empty()) {
-      std::set<std::string> own;
-      for (const std::string& train : place.intermediate_nodes) {
-        const std::set<std::string> up = Upstream(nodes, train);
-        own.insert(up.begin(), up.end());
-      }
-      for (const std::string& shared : Upstream(nodes, place.root)) own.erase(shared);
+      const std::set<std::string> own = IntermediateComputeNodes(nodes, place);
       intermediate_nodes[{place.model, place.intermediate}].insert(own.begin(), own.end());
     }
-    const std::set<std::string> up = Upstream(nodes, name);
+    const std::set<std::string> up = UpstreamOf(nodes, name);
     behind_results.insert(up.begin(), up.end());
   }
   for (auto& [cell, row] : study.scores) {
@@ -152,10 +84,10 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
   }
   for (const auto& [pair, names] : intermediate_nodes) {
     Compute& compute = study.intermediate_compute[pair];
-    for (const std::string& n : names) compute.Add(RecordedCompute(Get(nodes, n)));
+    for (const std::string& n : names) compute.Add(RecordedCompute(LineageAt(nodes, n)));
   }
   for (const std::string& n : behind_results) {
-    const LineageNode& node = Get(nodes, n);
+    const LineageNode& node = LineageAt(nodes, n);
     const Compute c = RecordedCompute(node);
     study.total.Add(c);
     if (node.reused) study.reused.Add(c);

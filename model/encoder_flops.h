@@ -20,6 +20,10 @@ namespace xstilts {
 double EncoderFlops(const EncoderConfig& config, int64_t parameters, double tokens, int64_t sequence_length,
                     bool training);
 
+// The sequence length the inference records (evaluate, retrieve) use for the attention term,
+// whatever the batches' lengths: one fixed figure, so inference costs compare across tasks.
+inline constexpr int64_t kInferenceFlopsSequenceLength = 128;
+
 // One task head of a model: `kind` as TaskKindName (model/heads.h) names it
 // ("sequence_classification", "token_classification", "question_answering", "multiple_choice",
 // "masked_lm"); `num_labels` counts for the classification heads only.

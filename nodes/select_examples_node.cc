@@ -11,6 +11,7 @@
 #include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "graph/registry.h"
+#include "nodes/expected_size_params.h"
 #include "nodes/language_params.h"
 
 namespace xstilts {
@@ -120,6 +121,7 @@ NodeType MakeSelectExamplesNodeType() {
       ParamSpec{"languages", ParamType::kStringList, nlohmann::json::array(), "keep only these languages; empty = all"},
       ParamSpec{"exclude_languages", ParamType::kStringList, nlohmann::json::array(), "drop these languages"},
       ParamSpec{"limit", ParamType::kInt, 0, "keep at most this many examples (the first ones); 0 = all"}.AtLeast(0),
+      ExpectedExamplesParam(),
       ParamSpec{"parallel_with", ParamType::kString, "",
                 "pair each kept example (of one language) with the example of this language that has the same id, "
                 "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},

@@ -110,18 +110,7 @@ int main(int argc, char** argv) {
   xstilts::AddPipelineOptions(report_cmd, report);
   report_cmd->add_option("--out", report.out, "output folder (default: report)");
 
-  xstilts::EstimateOptions estimate;
-  CLI::App* estimate_cmd =
-      app.add_subcommand("estimate", "project the FLOPs (and GPU-hours) of the pipeline's model nodes before they run");
-  xstilts::AddPipelineOptions(estimate_cmd, estimate);
-  estimate_cmd->add_flag("--json", estimate.json, "print one JSON object as the last line");
-  estimate_cmd->add_option("--device", estimate.device, "GPU for GPU-hours: a100, h100, h200, v100, a6000, a10, l4, t4");
-  double estimate_tflops = 0, estimate_mfu = 0;
-  CLI::Option* tflops_option = estimate_cmd->add_option("--tflops", estimate_tflops,
-                                                        "GPU for GPU-hours: its peak dense BF16/FP16 TFLOPS");
-  CLI::Option* mfu_option =
-      estimate_cmd->add_option("--mfu", estimate_mfu, "model FLOPs utilisation in (0, 1] (default 0.4)");
-
+  const xstilts::EstimateCommandLine estimate(app);
   const xstilts::ExportCommandLine export_command(app);
 
   std::string node_type;
@@ -129,7 +118,6 @@ int main(int argc, char** argv) {
   CLI::App* nodes_cmd = app.add_subcommand("nodes", "list node types, or describe one");
   nodes_cmd->add_option("type", node_type, "node type to describe");
   nodes_cmd->add_flag("--markdown", markdown, "print the node reference as Markdown");
-
   app.add_subcommand("schema", "print the JSON Schema of pipeline files (for editors)");
 
   xstilts::ScoreOptions score;
@@ -166,11 +154,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
   if (app.got_subcommand(report_cmd)) return xstilts::ReportCommand(report);
-  if (app.got_subcommand(estimate_cmd)) {
-    if (tflops_option->count() > 0) estimate.tflops = estimate_tflops;
-    if (mfu_option->count() > 0) estimate.mfu = estimate_mfu;
-    return xstilts::EstimateCommand(estimate);
-  }
+  if (estimate.chosen()) return estimate.Run();
   if (app.got_subcommand(score_cmd)) {
     score.seqeval = *xstilts::ParseSeqevalVersion(seqeval);  // IsMember checked the name
     return xstilts::RunScore(score, std::cout, std::cerr);

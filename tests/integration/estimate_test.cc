@@ -56,7 +56,8 @@ std::vector<double> ExpectEstimatesMatchRuns(const CliHarness& h, const CliResul
     EXPECT_EQ((*projected)["source"], "measured") << (*projected)["note"];
     EXPECT_EQ((*projected)["parameters"].get<double>(), recorded["parameters"].get<double>());
     const double rec = recorded["flops"].get<double>(), est = (*projected)["flops"].get<double>();
-    ASSERT_GT(rec, 0);
+    EXPECT_GT(rec, 0);
+    if (rec <= 0) continue;
     EXPECT_EQ((*projected)["recorded_flops"].get<double>(), rec);
     errors.push_back((est - rec) / rec);
     EXPECT_LE(std::abs(errors.back()), 0.2) << "estimated " << est << ", recorded " << rec << "; "
@@ -99,10 +100,13 @@ TEST(Estimate, SmallGridWithinTwentyPercentOfItsRecords) {
 TEST(Estimate, DemoWithinTwentyPercentOfItsRecords) {
   XSTILTS_SKIP_WITHOUT_TORCH_MODULE();
   CliHarness h("estimate_demo");
-  // The demo's chain for one model and one intermediate task, on two languages and shorter
-  // pretraining: the same node types and params otherwise.
-  const std::vector<std::string> shrink = {"--set", "vars.languages=[de, fr]", "--set", "messages.params.min_languages=2",
-                                           "--set", "english.params.steps=40"};
+  // The demo's chain for one model and one intermediate task (the full demo takes minutes): two
+  // languages, fewer messages and pretraining steps, a smaller vocabulary; the same node types
+  // and the same epochs, batches and lengths otherwise.
+  const std::vector<std::string> shrink = {
+      "--set", "vars.languages=[de, fr]",        "--set", "messages.params.min_languages=2",
+      "--set", "messages.params.max_messages=400", "--set", "toolchain_corpus.params.max_messages=300",
+      "--set", "tokenizer.params.vocab_size=2000", "--set", "english.params.steps=20"};
   const std::vector<std::pair<std::string, std::string>> ran = {
       {"english", "model"}, {"intermediate_english_toolchain", "model"}, {"target_english_toolchain", "model"},
       {"eval_programs_english_toolchain", "metrics"}, {"eval_tatoeba_english_toolchain", "metrics"}};
@@ -135,7 +139,9 @@ TEST(Estimate, PaperGridWithoutItsData) {
   for (const nlohmann::json& c : j["cells"]) {
     cells[c["model"]].insert(c["intermediate"].get<std::string>());
     EXPECT_GT(c["downstream_flops"].get<double>(), 0) << c.dump();
-    if (c["intermediate"] != "") EXPECT_GT(c["intermediate_flops"].get<double>(), 0) << c.dump();
+    if (c["intermediate"] != "") {
+      EXPECT_GT(c["intermediate_flops"].get<double>(), 0) << c.dump();
+    }
   }
   for (const auto& [model, flops] : models) {
     EXPECT_EQ(cells[model].size(), 11u) << model;

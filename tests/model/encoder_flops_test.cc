@@ -45,7 +45,7 @@ TEST(EncoderFlops, EachHeadKindIsCounted) {
   const EncoderConfig config = testing::TinyConfig();
   for (TaskKind kind : {TaskKind::kSequenceClassification, TaskKind::kTokenClassification,
                         TaskKind::kQuestionAnswering, TaskKind::kMultipleChoice, TaskKind::kMaskedLm}) {
-    TaskModel model(config, {{"t", kind, 5}}, false);
+    TaskModel model(config, std::vector<TaskSpec>{{"t", kind, 5}}, false);
     const int64_t head = DistinctParameters(*model) - config.EncoderParameterCount(false);
     EXPECT_GT(head, 0) << TaskKindName(kind);
     EXPECT_EQ(HeadParameterCount(config, {TaskKindName(kind), 5}), head) << TaskKindName(kind);

@@ -75,4 +75,21 @@ ExportCommandLine::ExportCommandLine(CLI::App& app) {
 
 int ExportCommandLine::Run() const { return ExportCommand(options_, node_, dir_); }
 
+EstimateCommandLine::EstimateCommandLine(CLI::App& app) {
+  command_ =
+      app.add_subcommand("estimate", "project the FLOPs (and GPU-hours) of the pipeline's model nodes before they run");
+  AddPipelineOptions(command_, options_);
+  command_->add_flag("--json", options_.json, "print one JSON object as the last line");
+  command_->add_option("--device", options_.device, "GPU for GPU-hours: a100, h100, h200, v100, a6000, a10, l4, t4");
+  tflops_option_ = command_->add_option("--tflops", tflops_, "GPU for GPU-hours: its peak dense BF16/FP16 TFLOPS");
+  mfu_option_ = command_->add_option("--mfu", mfu_, "model FLOPs utilisation in (0, 1] (default 0.4)");
+}
+
+int EstimateCommandLine::Run() const {
+  EstimateOptions options = options_;
+  if (tflops_option_->count() > 0) options.tflops = tflops_;
+  if (mfu_option_->count() > 0) options.mfu = mfu_;
+  return EstimateCommand(options);
+}
+
 }  // namespace xstilts

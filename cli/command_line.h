@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/cache_commands.h"
+#include "cli/commands.h"
 #include "engine/session.h"
 
 namespace xstilts {
@@ -39,6 +40,20 @@ class ExportCommandLine {
   CLI::App* command_;
   PipelineOptions options_;
   std::string node_, dir_;
+};
+
+// `xstilts estimate P [--json] [--device NAME | --tflops X] [--mfu Y]`.
+class EstimateCommandLine {
+ public:
+  explicit EstimateCommandLine(CLI::App& app);
+  bool chosen() const { return command_->parsed(); }
+  int Run() const;
+
+ private:
+  CLI::App* command_;
+  CLI::Option *tflops_option_, *mfu_option_;
+  EstimateOptions options_;
+  double tflops_ = 0, mfu_ = 0;
 };
 
 }  // namespace xstilts

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,13 @@ struct ReportOptions : PipelineOptions {
   std::string out = "report";       // folder for report.md, report.csv, report.html
 };
 
+struct EstimateOptions : PipelineOptions {
+  bool json = false;                // last stdout line: {"nodes": [...], "total_flops", ...}
+  std::string device;               // --device NAME: a known GPU's peak TFLOPS (nodes/estimate/gpu_hours.h)
+  std::optional<double> tflops;     // --tflops X: a peak given instead
+  std::optional<double> mfu;        // --mfu Y in (0, 1] (default kDefaultMfu)
+};
+
 int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel);
 int StatusCommand(const PipelineOptions& options, bool json);
 int ExplainCommand(const PipelineOptions& options, const std::string& node);
@@ -32,6 +40,9 @@ int GraphCommand(const PipelineOptions& options, const std::string& format);
 int NodesCommand(const std::string& type, bool markdown);
 int SchemaCommand();
 int ReportCommand(const ReportOptions& options);
+// The FLOPs (and with a GPU, GPU-hours) of the pipeline's model nodes before they run
+// (cli/estimate_command.cc; nodes/estimate/cost_estimate.h).
+int EstimateCommand(const EstimateOptions& options);
 // A node's cached artifacts as plain files in `dir` (cli/export_command.cc).
 int ExportCommand(const PipelineOptions& options, const std::string& node, const std::string& dir);
 

@@ -110,6 +110,7 @@ int main(int argc, char** argv) {
   xstilts::AddPipelineOptions(report_cmd, report);
   report_cmd->add_option("--out", report.out, "output folder (default: report)");
 
+  const xstilts::EstimateCommandLine estimate(app);
   const xstilts::ExportCommandLine export_command(app);
 
   std::string node_type;
@@ -117,7 +118,6 @@ int main(int argc, char** argv) {
   CLI::App* nodes_cmd = app.add_subcommand("nodes", "list node types, or describe one");
   nodes_cmd->add_option("type", node_type, "node type to describe");
   nodes_cmd->add_flag("--markdown", markdown, "print the node reference as Markdown");
-
   app.add_subcommand("schema", "print the JSON Schema of pipeline files (for editors)");
 
   xstilts::ScoreOptions score;
@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
   if (app.got_subcommand(nodes_cmd)) return xstilts::NodesCommand(node_type, markdown);
   if (app.got_subcommand("schema")) return xstilts::SchemaCommand();
   if (app.got_subcommand(report_cmd)) return xstilts::ReportCommand(report);
+  if (estimate.chosen()) return estimate.Run();
   if (app.got_subcommand(score_cmd)) {
     score.seqeval = *xstilts::ParseSeqevalVersion(seqeval);  // IsMember checked the name
     return xstilts::RunScore(score, std::cout, std::cerr);

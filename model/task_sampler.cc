@@ -3,7 +3,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/input_error.h"
+
 namespace xstilts {
+
+TaskSamplingOptions TaskSamplingOptionsFromParams(const nlohmann::json& p) {
+  TaskSamplingOptions o;
+  const std::string kind = p["sampling"].get<std::string>();
+  o.kind = kind == "capped"        ? TaskSamplingKind::kCappedProportional
+           : kind == "temperature" ? TaskSamplingKind::kTemperature
+           : kind == "uniform"     ? TaskSamplingKind::kUniform
+                                   : TaskSamplingKind::kProportional;
+  o.examples_cap = p["cap"].get<int64_t>();
+  o.temperature = p["temperature"].get<double>();
+  if (o.kind == TaskSamplingKind::kCappedProportional && o.examples_cap <= 0) throw InputError("cap: sampling capped needs cap > 0");
+  return o;
+}
 
 uint64_t MixSeed(uint64_t seed, uint64_t counter) {
   uint64_t z = seed + 0x9e3779b97f4a7c15ull * (counter + 1);

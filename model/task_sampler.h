@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "base/status.h"
 
 namespace xstilts {
@@ -23,6 +25,10 @@ struct TaskSamplingOptions {
 };
 
 // kInvalidInput when sizes are empty or negative, all zero, cap/temperature not positive.
+// The options of a `train` node's params (sampling, cap, temperature). Throws InputError for
+// sampling "capped" without cap > 0.
+TaskSamplingOptions TaskSamplingOptionsFromParams(const nlohmann::json& params);
+
 Result<std::vector<double>> TaskSamplingProbabilities(const std::vector<int64_t>& task_sizes,
                                                       const TaskSamplingOptions& options);
 

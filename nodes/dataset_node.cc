@@ -12,6 +12,7 @@
 #include "data/examples_artifact.h"
 #include "data/readers/read_dataset.h"
 #include "graph/registry.h"
+#include "nodes/expected_size_params.h"
 #include "nodes/files_input.h"
 #include "nodes/language_params.h"
 
@@ -248,6 +249,7 @@ panx_train_small:
       ParamSpec{"limit", ParamType::kInt, 0,
                 "keep the first N examples of each file read (parallel data: the first N sentences of each "
                 "side and the gold pairs among them); 0 = all"},
+      ExpectedExamplesParam(),
   };
   t.check_params = [](const nlohmann::json& params) { return CheckLanguageCodes(params, {"language"}); };
   t.resources.threads = 1;

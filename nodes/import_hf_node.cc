@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "graph/registry.h"
+#include "nodes/expected_size_params.h"
 #include "nodes/files_input.h"
 #include "nodes/torch_module.h"
 
@@ -35,6 +36,7 @@ NodeType MakeImportHfNodeType() {
       ParamSpec{"path", ParamType::kString, nullptr,
                 "directory with config.json and model.safetensors (relative to the pipeline file, or to the "
                 "`files` input: \".\" when it holds the two files); their content is part of the cache key"},
+      ExpectedConfigParam(),
   };
   t.resources.threads = 1;
   // The body reads the checkpoint through the `files` input when there is one.

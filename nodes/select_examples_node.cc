@@ -11,6 +11,7 @@
 #include "base/input_error.h"
 #include "data/examples_artifact.h"
 #include "graph/registry.h"
+#include "nodes/expected_size_params.h"
 #include "nodes/language_params.h"
 
 namespace xstilts {
@@ -128,6 +129,7 @@ NodeType MakeSelectExamplesNodeType() {
                 "input's mix (limit keeps its start); 1 = all"}
           .AtLeast(1)
           .KeyedWhenNotDefault(),
+      ExpectedExamplesParam(),
       ParamSpec{"parallel_with", ParamType::kString, "",
                 "pair each kept example (of one language) with the example of this language that has the same id, "
                 "as parallel sentences for `retrieve` (aligned corpora such as gettext_corpus); \"\" = off"},

@@ -1,5 +1,5 @@
 // BuildStudy: reads a finished pipeline's results into a Study (report/study.h), labelling each
-// result by the nodes that made it. The rules (docs/report.md):
+// result by the nodes that made it, placed as report/study_placement.h says. The rules (docs/report.md):
 //
 // - A result is a node with a `metrics` output (evaluate, retrieve). Its model chain follows the
 //   `model` inputs upstream: train nodes, then the root model (import_hf, pretrain_mlm,

@@ -411,7 +411,7 @@ void RunEvaluate(NodeContext& ctx) {
   NodeCost& cost = ctx.cost();
   cost.tokens = static_cast<double>(tokens_seen);
   cost.parameters = static_cast<double>(parameters);
-  cost.flops = EncoderFlops(artifact.config, parameters, cost.tokens, 128, false);
+  cost.flops = EncoderFlops(artifact.config, parameters, cost.tokens, kInferenceFlopsSequenceLength, false);
   cost.device = device.str();
 }
 

@@ -56,13 +56,6 @@ torch::Device NodeDevice(const std::string& name) {
   return *device;
 }
 
-double EncoderFlops(const EncoderConfig& config, int64_t parameters, double tokens, int64_t sequence_length,
-                    bool training) {
-  const double per_token = 2.0 * static_cast<double>(parameters) +
-                           2.0 * static_cast<double>(config.num_hidden_layers * sequence_length * config.hidden_size);
-  return (training ? 3.0 : 1.0) * per_token * tokens;
-}
-
 TaskModel LoadModelForInference(const std::filesystem::path& path, const std::string& device_name,
                                 ModelArtifact* artifact) {
   *artifact = ReadModelInput(path);

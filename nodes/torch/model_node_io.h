@@ -16,6 +16,7 @@
 
 #include "graph/node_type.h"
 #include "model/checkpoint_h5.h"
+#include "model/encoder_flops.h"  // EncoderFlops, shared with the cost estimates
 
 namespace xstilts {
 
@@ -44,11 +45,5 @@ torch::Device NodeDevice(const std::string& name);
 // in eval mode. `artifact` receives what was read (config, heads).
 TaskModel LoadModelForInference(const std::filesystem::path& path, const std::string& device_name,
                                 ModelArtifact* artifact);
-
-// Floating-point operations of `tokens` token positions through `config`'s encoder in sequences
-// of `sequence_length`: 2 x parameters per token forward plus the attention scores and weighted
-// sums (2 x layers x sequence_length x hidden); training (forward + backward) is 3 x that.
-double EncoderFlops(const EncoderConfig& config, int64_t parameters, double tokens, int64_t sequence_length,
-                    bool training);
 
 }  // namespace xstilts

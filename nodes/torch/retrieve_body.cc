@@ -180,7 +180,7 @@ void RunRetrieve(NodeContext& ctx) {
   WriteMetricsArtifact(table, ctx.output("metrics"));
   WriteMetricsJson(table, ctx.run_dir(), ctx.node_name());
   ctx.cost().parameters = static_cast<double>(ParameterCount(*model));
-  ctx.cost().flops = EncoderFlops(artifact.config, ParameterCount(*model), ctx.cost().tokens, 128, false);
+  ctx.cost().flops = EncoderFlops(artifact.config, ParameterCount(*model), ctx.cost().tokens, kInferenceFlopsSequenceLength, false);
   ctx.cost().device = device.str();
 }
 

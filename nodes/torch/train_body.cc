@@ -9,6 +9,7 @@
 #include "base/input_error.h"
 #include "model/model_weights.h"
 #include "model/multitask_source.h"
+#include "model/task_sampler.h"
 #include "nodes/torch/model_node_io.h"
 #include "nodes/torch/token_batches.h"
 #include "nodes/torch/torch_node_bodies.h"
@@ -66,19 +67,6 @@ void LoadStart(TaskModel& model, const ModelArtifact& artifact, bool full, const
   }
 }
 
-TaskSamplingOptions SamplingOptions(const nlohmann::json& p) {
-  TaskSamplingOptions o;
-  const std::string kind = p["sampling"].get<std::string>();
-  o.kind = kind == "capped"        ? TaskSamplingKind::kCappedProportional
-           : kind == "temperature" ? TaskSamplingKind::kTemperature
-           : kind == "uniform"     ? TaskSamplingKind::kUniform
-                                   : TaskSamplingKind::kProportional;
-  o.examples_cap = p["cap"].get<int64_t>();
-  o.temperature = p["temperature"].get<double>();
-  if (o.kind == TaskSamplingKind::kCappedProportional && o.examples_cap <= 0) throw InputError("cap: sampling capped needs cap > 0");
-  return o;
-}
-
 // The batches of the run: one task's alone, or each step's task drawn as `sampling` says, with the
 // mlm corpus (when given) drawn for mlm_share of the steps. Logs the shares.
 std::unique_ptr<BatchSource> TrainingBatches(NodeContext& ctx, const std::vector<TaskData>& tasks,
@@ -94,7 +82,7 @@ std::unique_ptr<BatchSource> TrainingBatches(NodeContext& ctx, const std::vector
     sources.push_back({tasks[i].spec.name, std::make_unique<TensorBatchSource>(tasks[i].examples, batch_size, true,
                                                                                 MixSeed(seed, i))});
   }
-  Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, SamplingOptions(p));
+  Result<std::vector<double>> probabilities = TaskSamplingProbabilities(sizes, TaskSamplingOptionsFromParams(p));
   if (!probabilities.ok()) throw InputError(probabilities.status().message());
   std::vector<std::string> shown = names;
   if (mlm) {

@@ -6,6 +6,7 @@
 #include "base/messages.h"
 #include "cli/commands.h"
 #include "engine/lineage.h"
+#include "nodes/estimate/cost_estimate.h"
 #include "report/report_files.h"
 #include "report/study_from_lineage.h"
 
@@ -42,7 +43,12 @@ int ReportCommand(const ReportOptions& options) {
   int exit_code = 0;
   std::optional<Session> session = OpenSession(options, exit_code);
   if (!session) return exit_code;
-  std::optional<Plan> plan = PlanWithoutChanges(*session, exit_code);
+  // As `run --dry-run`: a node whose local files are missing has no results yet, rather than
+  // stopping the report (the projection below still covers it).
+  PlanOptions plan_options;
+  plan_options.verify_inputs = false;
+  plan_options.allow_missing_files = true;
+  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
   if (!plan) return exit_code;
   const ResolvedPipeline& pipeline = session->pipeline;
   // A pipeline with a report node says which results and settings it wants; otherwise every
@@ -66,9 +72,11 @@ int ReportCommand(const ReportOptions& options) {
   }
   std::vector<size_t> done;
   std::string missing;
+  size_t missing_count = 0;
   for (size_t i : candidates) {
     if (plan->nodes[i].state != NodeState::kCached) {
       missing += (missing.empty() ? "" : ", ") + pipeline.nodes[i].name;
+      ++missing_count;
       continue;
     }
     // The report reads these entries' files: one only the remote has is downloaded (verified on
@@ -93,10 +101,18 @@ int ReportCommand(const ReportOptions& options) {
     done.push_back(i);
   }
   if (done.empty()) {
-    const std::string why = candidates.empty() ? "it has no evaluate or retrieve node"
-                            : missing.empty()  ? "the cached ones are damaged"
-                                               : missing;
+    const std::string why = candidates.empty()    ? "it has no evaluate or retrieve node"
+                            : missing.empty()     ? "the cached ones are damaged"
+                            : missing_count <= 8 ? missing
+                                                  : "none of its " + std::to_string(missing_count) + " results has run";
     PrintError(pipeline.file + " has no finished results yet (" + why + "): run it first");
+    if (!missing.empty()) {
+      // The cost side of the answer does not need results: what `xstilts estimate` projects.
+      PrintNote("what it will cost, projected before it runs (xstilts estimate; --device NAME there for GPU-hours):");
+      EstimateOptions estimate;
+      static_cast<PipelineOptions&>(estimate) = options;
+      EstimateCommand(estimate);
+    }
     return 1;
   }
   if (!missing.empty()) PrintNote("not run yet, left out of the report: " + missing);
@@ -105,6 +121,9 @@ int ReportCommand(const ReportOptions& options) {
                                [&](const std::string& key) { return session->index->RemoteManifest(key); });
   for (size_t i : done) input.results.push_back(pipeline.nodes[i].name);
   MarkReusedByTheLatestRun(input.lineage, input.results);
+  CostEstimateOptions estimate_options;
+  estimate_options.pipeline_dir = std::filesystem::path(pipeline.file).parent_path();
+  input.projected_flops = ProjectedFlops(input.lineage, estimate_options);
   try {
     const Study study = BuildStudy(input, study_options);
     for (const auto& path : WriteReportFiles(study, options.out)) std::printf("%s\n", path.string().c_str());

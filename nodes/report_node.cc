@@ -11,6 +11,7 @@
 #include "base/input_error.h"
 #include "data/file_bundle.h"
 #include "graph/registry.h"
+#include "nodes/estimate/cost_estimate.h"
 #include "report/report_files.h"
 #include "report/study_from_lineage.h"
 
@@ -33,6 +34,9 @@ void PointLatestAt(const fs::path& reports, const std::string& variant) {
 void RunReport(NodeContext& ctx) {
   StudyInput input;
   input.lineage = ctx.lineage();
+  CostEstimateOptions estimate_options;
+  estimate_options.pipeline_dir = ctx.base_dir();
+  input.projected_flops = ProjectedFlops(input.lineage, estimate_options);
   std::map<fs::path, std::string> by_entry;
   for (const LineageNode& n : input.lineage) by_entry[n.entry_dir] = n.name;
   for (const fs::path& artifact : ctx.inputs("results")) {
@@ -70,7 +74,7 @@ NodeType MakeReportNodeType() {
   type: report
   inputs: {results: ["eval_*", "tatoeba_*"]}
   params: {title: "XLM-R vs RoBERTa", monolingual: [roberta]})";
-  t.version = 1;
+  t.version = 2;  // 2: replicates, intervals, projected compute, per-key copies
   t.inputs = {PortSpec{"results", "metrics", "evaluate / retrieve metrics; each is placed by the nodes upstream of it "
                                              "(docs/report.md)", false, true}};
   t.outputs = {PortSpec{"report", "files", "report.md, report.csv and report.html (also copied to "

@@ -43,6 +43,12 @@ std::string SeedsText(const Study& study, const std::string& model, const std::s
   return low == high ? fmt::format("{}", low) : fmt::format("{}-{}", low, high);
 }
 
+// The projected PFLOP of some compute; missing when nothing was projected for its nodes.
+std::optional<double> Projected(const Compute& compute) {
+  if (compute.projected_flops <= 0) return std::nullopt;
+  return compute.projected_pflops();
+}
+
 const Compute* FindCompute(const Study& study, const std::string& model, const std::string& intermediate) {
   auto it = study.intermediate_compute.find({model, intermediate});
   return it == study.intermediate_compute.end() ? nullptr : &it->second;
@@ -108,7 +114,8 @@ const char kTargetNote[] =
     "Score per language (mean over seeds), with the gain over the same model's baseline in parentheses "
     "(* = its 95% interval excludes 0).";
 const char kEfficiencyNote[] =
-    "Compute of the intermediate training alone; points are Δ avg per unit of that compute.";
+    "Compute of the intermediate training alone (PFLOP as recorded, and as projected before the run by "
+    "`xstilts estimate`); points are Δ avg per unit of that compute.";
 const char kComputeNote[] =
     "Everything behind the results, and the part that the run which finished them took from the cache (built by "
     "an earlier run).";
@@ -272,11 +279,11 @@ ReportTable TargetTable(const Study& study, const std::string& target) {
 
 ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
   ReportTable table;
-  table.header = {"model", "intermediate", "PFLOP", "CPU-h", "GPU-h", "wall", "Δ avg",
+  table.header = {"model", "intermediate", "PFLOP", "projected", "CPU-h", "GPU-h", "wall", "Δ avg",
                   "pts/PFLOP", "pts/CPU-h", "pts/GPU-h"};
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = table.numeric[1] = false;
-  std::vector<std::vector<std::optional<double>>> amounts;  // PFLOP, CPU-h, GPU-h
+  std::vector<std::vector<std::optional<double>>> amounts;  // PFLOP, projected PFLOP, CPU-h, GPU-h
   std::vector<std::vector<std::optional<double>>> rates;    // per PFLOP, CPU-h, GPU-h
   for (const auto& [model, intermediate] : ReportRows(study)) {
     if (intermediate.empty() || GroupOf(study, model) != group) continue;
@@ -286,35 +293,36 @@ ReportTable EfficiencyTable(const Study& study, ModelGroup group) {
       if (!gain || compute == nullptr || denominator <= 0) return std::nullopt;
       return gain->mean / denominator;
     };
-    std::vector<std::string> row = {model, intermediate, "", "", "", kMissing, GainText(gain), "", "", ""};
+    std::vector<std::string> row = {model, intermediate, "", "", "", "", kMissing, GainText(gain), "", "", ""};
     if (compute != nullptr) {
-      amounts.push_back({compute->pflops(), compute->cpu_hours(), compute->gpu_hours()});
-      row[5] = FormatHoursMinutesSeconds(compute->wall_seconds);
+      amounts.push_back({compute->pflops(), Projected(*compute), compute->cpu_hours(), compute->gpu_hours()});
+      row[6] = FormatHoursMinutesSeconds(compute->wall_seconds);
       rates.push_back({rate(compute->pflops()), rate(compute->cpu_hours()), rate(compute->gpu_hours())});
     } else {
-      amounts.push_back({std::nullopt, std::nullopt, std::nullopt});
+      amounts.push_back({std::nullopt, std::nullopt, std::nullopt, std::nullopt});
       rates.push_back({std::nullopt, std::nullopt, std::nullopt});
     }
     table.rows.push_back(std::move(row));
   }
-  FillQuantityColumns(table, 2, amounts, {false, false, false});
-  FillQuantityColumns(table, 7, rates, {true, true, true});
+  FillQuantityColumns(table, 2, amounts, {false, false, false, false});
+  FillQuantityColumns(table, 8, rates, {true, true, true});
   return table;
 }
 
 ReportTable ComputeTable(const Study& study) {
   ReportTable table;
-  table.header = {"", "PFLOP", "tokens", "CPU-h", "GPU-h", "wall", "nodes"};
+  table.header = {"", "PFLOP", "projected", "tokens", "CPU-h", "GPU-h", "wall", "nodes"};
   table.numeric.assign(table.header.size(), true);
   table.numeric[0] = false;
   std::vector<std::vector<std::optional<double>>> amounts;
   for (const auto& [name, compute] : {std::pair<const char*, const Compute*>{"total", &study.total},
                                       std::pair<const char*, const Compute*>{"reused", &study.reused}}) {
-    table.rows.push_back({name, "", "", "", "", FormatHoursMinutesSeconds(compute->wall_seconds),
+    table.rows.push_back({name, "", "", "", "", "", FormatHoursMinutesSeconds(compute->wall_seconds),
                           fmt::format("{}", compute->nodes)});
-    amounts.push_back({compute->pflops(), compute->tokens, compute->cpu_hours(), compute->gpu_hours()});
+    amounts.push_back(
+        {compute->pflops(), Projected(*compute), compute->tokens, compute->cpu_hours(), compute->gpu_hours()});
   }
-  FillQuantityColumns(table, 1, amounts, {false, false, false, false});
+  FillQuantityColumns(table, 1, amounts, {false, false, false, false, false});
   return table;
 }
 

@@ -57,10 +57,11 @@ ReportTable SummaryTable(const Study& study);
 // model | intermediate | <language>... | avg; cells "72.0 (+2.0)" ("+2.0*" when the gain's interval
 // excludes 0), baseline cells "70.0".
 ReportTable TargetTable(const Study& study, const std::string& target);
-// Intermediate rows of the models of `group` (no baseline rows) with their compute, Δ avg and
-// points per PFLOP / CPU-hour / GPU-hour ("-" where the denominator is 0 or a value is missing).
+// Intermediate rows of the models of `group` (no baseline rows) with their compute (recorded and
+// projected PFLOP, CPU-h, GPU-h, wall), Δ avg and points per PFLOP / CPU-hour / GPU-hour ("-"
+// where the denominator is 0 or a value is missing).
 ReportTable EfficiencyTable(const Study& study, ModelGroup group);
-// Rows "total" and "reused": PFLOP, tokens, CPU-h, GPU-h, wall, nodes.
+// Rows "total" and "reused": PFLOP (recorded, projected), tokens, CPU-h, GPU-h, wall, nodes.
 ReportTable ComputeTable(const Study& study);
 
 }  // namespace xstilts

@@ -55,6 +55,7 @@ void Compute::Add(const Compute& other) {
   wall_seconds += other.wall_seconds;
   cpu_seconds += other.cpu_seconds;
   gpu_seconds += other.gpu_seconds;
+  projected_flops += other.projected_flops;
   nodes += other.nodes;
 }
 
@@ -64,6 +65,7 @@ void Compute::Scale(double factor) {
   wall_seconds *= factor;
   cpu_seconds *= factor;
   gpu_seconds *= factor;
+  projected_flops *= factor;
   nodes = static_cast<int>(std::lround(nodes * factor));
 }
 

@@ -27,10 +27,12 @@ struct Compute {
   double cpu_seconds = 0;   // user + system CPU time of the process (and children) while they ran
   double gpu_seconds = 0;   // wall seconds x GPUs of the nodes that ran on a GPU
   int nodes = 0;
+  double projected_flops = 0;  // what the estimate (nodes/estimate/) projected for the same nodes
 
   void Add(const Compute& other);
   void Scale(double factor);  // every amount, nodes rounded
   double pflops() const { return flops / 1e15; }
+  double projected_pflops() const { return projected_flops / 1e15; }
   double cpu_hours() const { return cpu_seconds / 3600; }
   double gpu_hours() const { return gpu_seconds / 3600; }
 };

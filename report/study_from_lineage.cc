@@ -89,14 +89,20 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
     const bool mono = std::find(options.monolingual.begin(), options.monolingual.end(), model) != options.monolingual.end();
     study.groups[model] = mono ? ModelGroup::kMonolingual : ModelGroup::kMultilingual;
   }
+  auto compute_of = [&](const LineageNode& node) {
+    Compute c = RecordedCompute(node);
+    auto projected = input.projected_flops.find(node.name);
+    if (projected != input.projected_flops.end()) c.projected_flops = projected->second;
+    return c;
+  };
   for (const auto& [pair, names] : intermediate_nodes) {
     Compute& compute = study.intermediate_compute[pair];
-    for (const std::string& n : names) compute.Add(RecordedCompute(LineageAt(nodes, n)));
+    for (const std::string& n : names) compute.Add(compute_of(LineageAt(nodes, n)));
     compute.Scale(1.0 / static_cast<double>(intermediate_chains[pair].size()));  // one replicate's
   }
   for (const std::string& n : behind_results) {
     const LineageNode& node = LineageAt(nodes, n);
-    const Compute c = RecordedCompute(node);
+    const Compute c = compute_of(node);
     study.total.Add(c);
     if (node.reused) study.reused.Add(c);
   }

@@ -17,6 +17,7 @@
 // Throws InputError naming the node when a result has no model input or cannot be read.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct StudyOptions {
 struct StudyInput {
   std::vector<LineageNode> lineage;   // the results and everything upstream, topological order
   std::vector<std::string> results;   // names of the result nodes, in pipeline order
+  // Node name -> the FLOPs projected for it before it ran (nodes/estimate/cost_estimate.h), where
+  // the caller has an estimate; summed next to the recorded FLOPs (Compute::projected_flops).
+  std::map<std::string, double> projected_flops;
 };
 
 // Each result's metrics are read from <entry_dir>/metrics.h5 of its lineage node.

@@ -32,4 +32,13 @@ std::vector<NodeEstimate> EstimateNodeCosts(const std::vector<LineageNode>& line
   return estimates;
 }
 
+std::map<std::string, double> ProjectedFlops(const std::vector<LineageNode>& lineage,
+                                             const CostEstimateOptions& options) {
+  std::map<std::string, double> out;
+  for (const NodeEstimate& e : EstimateNodeCosts(lineage, options)) {
+    if (e.source != EstimateSource::kUnknown) out[e.name] = e.flops;
+  }
+  return out;
+}
+
 }  // namespace xstilts

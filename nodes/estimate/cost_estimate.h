@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,5 +51,10 @@ struct CostEstimateOptions {
 };
 
 std::vector<NodeEstimate> EstimateNodeCosts(const std::vector<LineageNode>& lineage, const CostEstimateOptions& options);
+
+// Node name -> projected FLOPs, for the estimated nodes whose source is known: what the report
+// sets next to the FLOPs their runs recorded (report/study_from_lineage.h StudyInput).
+std::map<std::string, double> ProjectedFlops(const std::vector<LineageNode>& lineage,
+                                             const CostEstimateOptions& options);
 
 }  // namespace xstilts

@@ -86,12 +86,16 @@ TEST(Estimate, SmallGridWithinTwentyPercentOfItsRecords) {
   // task by steps, the two-task mixture (sampled tasks), target training by epochs with a dev set
   // on each target's format; and the inference nodes of one stage.
   const std::vector<std::pair<std::string, std::string>> ran = {
-      {"multi_pretrained", "model"},        {"multi_mnli", "model"},          {"multi_mixture", "model"},
-      {"xnli_multi_mixture", "model"},      {"pawsx_multi_pretrained", "model"}, {"panx_multi_sst2", "model"},
-      {"eval_xnli_multi_mixture", "metrics"}, {"retrieve_tatoeba_multi_mixture", "metrics"}};
-  const CliResult run = RunOnly(h, {"run", kPipelines + "xstilts-small.yaml", "--json", "--set", data}, ran);
+      {"multi_pretrained", "model"},           {"multi_mnli_s1", "model"},
+      {"multi_mixture_s1", "model"},           {"xnli_multi_mixture_s1", "model"},
+      {"pawsx_multi_pretrained_s1", "model"},  {"panx_multi_sst2_s1", "model"},
+      {"eval_xnli_multi_mixture_s1", "metrics"}, {"retrieve_tatoeba_multi_mixture_s1", "metrics"}};
+  const std::string one_seed = "vars.seeds=[1]";
+  const CliResult run =
+      RunOnly(h, {"run", kPipelines + "xstilts-small.yaml", "--json", "--set", data, "--set", one_seed}, ran);
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  const CliResult estimate = h.Run({"estimate", kPipelines + "xstilts-small.yaml", "--json", "--set", data});
+  const CliResult estimate =
+      h.Run({"estimate", kPipelines + "xstilts-small.yaml", "--json", "--set", data, "--set", one_seed});
   ASSERT_EQ(estimate.exit_code, 0) << estimate.err;
   const std::vector<double> errors = ExpectEstimatesMatchRuns(h, run, estimate.Json(), ran);
   EXPECT_EQ(errors.size(), ran.size());
@@ -106,10 +110,14 @@ TEST(Estimate, DemoWithinTwentyPercentOfItsRecords) {
   const std::vector<std::string> shrink = {
       "--set", "vars.languages=[de, fr]",        "--set", "messages.params.min_languages=2",
       "--set", "messages.params.max_messages=400", "--set", "toolchain_corpus.params.max_messages=300",
-      "--set", "tokenizer.params.vocab_size=2000", "--set", "english.params.steps=20"};
+      "--set", "tokenizer.params.vocab_size=2000", "--set", "english.params.steps=20",
+      "--set", "vars.seeds=[1]"};
   const std::vector<std::pair<std::string, std::string>> ran = {
-      {"english", "model"}, {"intermediate_english_toolchain", "model"}, {"target_english_toolchain", "model"},
-      {"eval_programs_english_toolchain", "metrics"}, {"eval_tatoeba_english_toolchain", "metrics"}};
+      {"english", "model"},
+      {"intermediate_english_toolchain_s1", "model"},
+      {"target_english_toolchain_s1", "model"},
+      {"eval_programs_english_toolchain_s1", "metrics"},
+      {"eval_tatoeba_english_toolchain_s1", "metrics"}};
   std::vector<std::string> start = {"run", kPipelines + "demo.yaml", "--json"};
   start.insert(start.end(), shrink.begin(), shrink.end());
   const CliResult run = RunOnly(h, start, ran);
@@ -155,6 +163,18 @@ TEST(Estimate, PaperGridWithoutItsData) {
   const double hours = j["total_flops"].get<double>() / (j["gpu"]["tflops"].get<double>() * 1e12 * 0.4) / 3600;
   EXPECT_NEAR(j["total_gpu_hours"].get<double>(), hours, hours * 1e-9);
   EXPECT_EQ(j["gpu"]["mfu"].get<double>(), 0.4);
+}
+
+// `xstilts report` on a pipeline with nothing run: no report, but the cost side of the answer.
+TEST(Estimate, TheReportOfAPipelineNotRunYetIsItsProjection) {
+  CliHarness h("estimate_report");
+  const CliResult report = h.Run({"report", kPipelines + "xstilts.yaml", "--out", "out"});
+  EXPECT_EQ(report.exit_code, 1) << report.err;
+  EXPECT_NE(report.err.find("has no finished results yet (none of its"), std::string::npos) << report.err;
+  EXPECT_NE(report.err.find("what it will cost, projected before it runs"), std::string::npos) << report.err;
+  EXPECT_NE(report.out.find("per model and intermediate task"), std::string::npos) << report.out;
+  EXPECT_NE(report.out.find("xlmr_pretrained"), std::string::npos) << report.out;
+  EXPECT_FALSE(std::filesystem::exists(h.dir() / "out"));
 }
 
 TEST(Estimate, RefusesBadFlags) {

@@ -1,6 +1,7 @@
 // The report of a pipeline and of its --set variant on one cache: each keeps its own copy under
 // runs/, and `xstilts report` counts as reused what the run that finished the results took from the
 // cache (what an earlier run built), not everything.
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -88,7 +89,15 @@ TEST(ReportVariants, EachVariantKeepsItsReportAndReusedIsWhatItsRunTookFromTheCa
   ASSERT_EQ(h.Run({"report", "p.yaml", "--set", "vars.lr=3.0e-4", "--out", "out"}).exit_code, 0);
   const std::string from_command = h.Read("out/report.md");
   EXPECT_EQ(ReusedNodes(from_command), "4") << from_command;
-  EXPECT_NE(from_command.find("\n| total |"), std::string::npos);
+  // Next to the recorded PFLOP, what the estimate projected for the same nodes: within 20%.
+  const size_t total = from_command.find("\n| total | ");
+  ASSERT_NE(total, std::string::npos) << from_command;
+  double recorded = 0;
+  double projected = 0;
+  ASSERT_EQ(std::sscanf(from_command.c_str() + total, "\n| total | %lf | %lf |", &recorded, &projected), 2)
+      << from_command.substr(total, 80);
+  EXPECT_GT(recorded, 0);
+  EXPECT_NEAR(projected, recorded, 0.2 * recorded);
 }
 
 }  // namespace

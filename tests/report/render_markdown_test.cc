@@ -70,19 +70,20 @@ TEST(RenderMarkdown, PerTargetCellsCarryTheGain) {
 TEST(RenderMarkdown, EfficiencyPerGroupAndComputeTotals) {
   const std::string markdown = RenderMarkdown(MakeTestStudy());
   EXPECT_EQ(TableAfter(markdown, "### multilingual models"),
-            "| model | intermediate | PFLOP | CPU-h | GPU-h | wall | Δ avg | pts/PFLOP | pts/CPU-h | pts/GPU-h |\n"
-            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
-            "| xlmr | mnli | 2.00 | 2.00 | 0 | 1:00:00 | +0.3 | +0.167 | +0.167 | - |\n"
-            "| xlmr | squad | 1.00 | 1.00 | 0.500 | 0:30:00 | +1.2 | +1.167 | +1.167 | +2.33 |");
+            "| model | intermediate | PFLOP | projected | CPU-h | GPU-h | wall | Δ avg | pts/PFLOP | pts/CPU-h | "
+            "pts/GPU-h |\n"
+            "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| xlmr | mnli | 2.00 | - | 2.00 | 0 | 1:00:00 | +0.3 | +0.167 | +0.167 | - |\n"
+            "| xlmr | squad | 1.00 | - | 1.00 | 0.500 | 0:30:00 | +1.2 | +1.167 | +1.167 | +2.33 |");
   const std::string mono = TableAfter(markdown, "### monolingual models");
   EXPECT_EQ(mono.substr(mono.find("| roberta | mnli")),
-            "| roberta | mnli | 0.500 | 0.500 | 0 | 0:15:00 | +1.3 | +2.667 | +2.667 | - |\n"
-            "| roberta | squad | 0.250 | 0.250 | 0 | 0:10:00 | +0.2 | +0.667 | +0.667 | - |");
+            "| roberta | mnli | 0.500 | - | 0.500 | 0 | 0:15:00 | +1.3 | +2.667 | +2.667 | - |\n"
+            "| roberta | squad | 0.250 | - | 0.250 | 0 | 0:10:00 | +0.2 | +0.667 | +0.667 | - |");
   EXPECT_EQ(TableAfter(markdown, "## Compute"),
-            "|  | PFLOP | tokens | CPU-h | GPU-h | wall | nodes |\n"
-            "|---|---:|---:|---:|---:|---:|---:|\n"
-            "| total | 10.00 | 5.00e+07 | 10.00 | 1.00 | 5:33:20 | 20 |\n"
-            "| reused | 4.00 | 2.00e+07 | 4.00 | 0 | 2:00:00 | 8 |");
+            "|  | PFLOP | projected | tokens | CPU-h | GPU-h | wall | nodes |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+            "| total | 10.00 | - | 5.00e+07 | 10.00 | 1.00 | 5:33:20 | 20 |\n"
+            "| reused | 4.00 | - | 2.00e+07 | 4.00 | 0 | 2:00:00 | 8 |");
 }
 
 TEST(RenderMarkdown, OneNumberFormatPerColumn) {
@@ -91,6 +92,16 @@ TEST(RenderMarkdown, OneNumberFormatPerColumn) {
   const std::string table = TableAfter(RenderMarkdown(study), "### multilingual models");
   EXPECT_NE(table.find("| xlmr | mnli | 2.00e+05 |"), std::string::npos) << table;
   EXPECT_NE(table.find("| xlmr | squad | 1.00e+00 |"), std::string::npos) << table;
+}
+
+TEST(RenderMarkdown, ProjectedComputeStandsNextToTheRecorded) {
+  Study study = MakeTestStudy();
+  study.intermediate_compute.at({"xlmr", "mnli"}).projected_flops = 2.2e15;
+  study.total.projected_flops = 9e15;
+  const std::string markdown = RenderMarkdown(study);
+  EXPECT_NE(TableAfter(markdown, "### multilingual models").find("| xlmr | mnli | 2.00 | 2.20 | 2.00 |"),
+            std::string::npos);
+  EXPECT_NE(TableAfter(markdown, "## Compute").find("| total | 10.00 | 9.00 |"), std::string::npos);
 }
 
 TEST(RenderMarkdown, TargetsShowTheirChanceLevel) {

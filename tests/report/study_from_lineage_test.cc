@@ -90,6 +90,14 @@ TEST_F(StudyFromLineage, IntermediateComputeIsItsOwnNodesAndTotalsSplitReused) {
   EXPECT_DOUBLE_EQ(study.reused.flops, 5e15);
 }
 
+TEST_F(StudyFromLineage, ProjectedFlopsAreSummedOverTheSameNodesAsTheRecorded) {
+  input_.projected_flops = {{"inter_a", 1.1e15}, {"tok_a", 0}, {"mlm", 4e15}, {"eval_a", 2e12}};
+  const Study study = BuildStudy(input_, {});
+  EXPECT_DOUBLE_EQ(study.intermediate_compute.at({"mlm", "nli"}).projected_flops, 1.1e15);  // inter_a + tok_a
+  EXPECT_DOUBLE_EQ(study.total.projected_flops, 1.1e15 + 4e15 + 2e12);
+  EXPECT_DOUBLE_EQ(study.reused.projected_flops, 4e15);  // mlm came from the cache
+}
+
 TEST_F(StudyFromLineage, MonolingualNamesAModelAndAnUnknownNameIsAnError) {
   StudyOptions options;
   options.monolingual = {"mlm"};

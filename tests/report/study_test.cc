@@ -10,14 +10,15 @@ namespace xstilts {
 namespace {
 
 TEST(Study, ComputeAddSumsEveryField) {
-  Compute a{1e15, 10, 5, 7, 3, 2};
-  a.Add(Compute{2e15, 20, 1, 1, 1, 3});
+  Compute a{1e15, 10, 5, 7, 3, 2, 4e15};
+  a.Add(Compute{2e15, 20, 1, 1, 1, 3, 1e15});
   EXPECT_DOUBLE_EQ(a.flops, 3e15);
   EXPECT_DOUBLE_EQ(a.tokens, 30);
   EXPECT_DOUBLE_EQ(a.wall_seconds, 6);
   EXPECT_DOUBLE_EQ(a.cpu_seconds, 8);
   EXPECT_DOUBLE_EQ(a.gpu_seconds, 4);
   EXPECT_EQ(a.nodes, 5);
+  EXPECT_DOUBLE_EQ(a.projected_flops, 5e15);
   EXPECT_DOUBLE_EQ(a.pflops(), 3);
   EXPECT_DOUBLE_EQ(a.cpu_hours(), 8.0 / 3600);
 }

@@ -12,6 +12,9 @@ std::string TrainLabel(const LineageNode& train) {
   if (!tasks.is_array() || tasks.empty()) return train.name;
   std::string label;
   for (const auto& task : tasks) label += (label.empty() ? "" : "+") + task.get<std::string>();
+  // Masked-LM training alongside the tasks (an `mlm` corpus) is another intermediate task.
+  auto mlm = train.inputs.find("mlm");
+  if (mlm != train.inputs.end() && !mlm->second.empty()) label += "+mlm";
   return label;
 }
 

@@ -6,7 +6,8 @@
 //   (import_hf, pretrain_mlm, init_model...), whose node name is the model variant.
 // - For `evaluate`, the train node nearest to the result trained the target task; for `retrieve`
 //   there is no target training. The other train nodes of the chain are intermediate training;
-//   each is labelled by its `tasks` param joined with "+" (its node name when `tasks` is empty), and
+//   each is labelled by its `tasks` param joined with "+" (its node name when `tasks` is empty;
+//   "+mlm" added when it trains on an `mlm` corpus alongside), and
 //   several are joined with " > " from the first trained. No intermediate node = the baseline.
 // - The compute of (model, intermediate) is that of the nodes upstream of the intermediate train
 //   nodes (themselves included) that are not upstream of the root model.

@@ -43,6 +43,9 @@ int ReportCommand(const ReportOptions& options);
 // The FLOPs (and with a GPU, GPU-hours) of the pipeline's model nodes before they run
 // (cli/estimate_command.cc; nodes/estimate/cost_estimate.h).
 int EstimateCommand(const EstimateOptions& options);
+// EstimateCommand's work on a pipeline already planned (as a dry run): also what `xstilts report`
+// prints for a pipeline with nothing finished.
+int EstimatePlannedCost(Session& session, const Plan& plan, const EstimateOptions& options);
 // A node's cached artifacts as plain files in `dir` (cli/export_command.cc).
 int ExportCommand(const PipelineOptions& options, const std::string& node, const std::string& dir);
 

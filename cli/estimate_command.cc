@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/estimate_output.h"
 #include "engine/lineage.h"
+#include "graph/cache_key.h"
 #include "nodes/estimate/gpu_hours.h"
 
 namespace xstilts {
@@ -58,8 +59,7 @@ std::vector<std::string> Monolingual(const ResolvedPipeline& pipeline) {
 
 int EstimateCommand(const EstimateOptions& options) {
   std::string error;
-  EstimateReport report;
-  report.gpu = ChooseGpu(options, error);
+  ChooseGpu(options, error);  // bad flags are refused before the pipeline is loaded
   if (!error.empty()) {
     PrintError(error);
     return 2;
@@ -67,24 +67,32 @@ int EstimateCommand(const EstimateOptions& options) {
   int exit_code = 0;
   std::optional<Session> session = OpenSession(options, exit_code);
   if (!session) return exit_code;
-  // As `run --dry-run`: files that are not here yet (downloads, licensed data) leave their nodes
-  // without keys rather than failing; nothing in the cache is checked or changed.
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  plan_options.allow_missing_files = true;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  // Files that are not here yet (downloads, licensed data) leave their nodes without keys rather
+  // than failing; nothing in the cache is checked or changed.
+  std::optional<Plan> plan = PlanAsDryRun(*session, exit_code);
   if (!plan) return exit_code;
-  const ResolvedPipeline& pipeline = session->pipeline;
+  return EstimatePlannedCost(*session, *plan, options);
+}
+
+int EstimatePlannedCost(Session& session, const Plan& plan, const EstimateOptions& options) {
+  std::string error;
+  EstimateReport report;
+  report.gpu = ChooseGpu(options, error);
+  if (!error.empty()) {
+    PrintError(error);
+    return 2;
+  }
+  const ResolvedPipeline& pipeline = session.pipeline;
   std::vector<size_t> all(pipeline.nodes.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-  const std::vector<LineageNode> lineage = BuildLineage(pipeline, *plan, *session->store, all, {});
+  const std::vector<LineageNode> lineage = BuildLineage(pipeline, plan, *session.store, all, {});
   for (const LineageNode& node : lineage) {
     if (!node.record.is_null() && node.record.contains("cost")) {
       report.recorded_flops[node.name] = node.record["cost"].value("flops", 0.0);
     }
   }
   CostEstimateOptions estimate_options;
-  estimate_options.pipeline_dir = std::filesystem::path(pipeline.file).parent_path();
+  estimate_options.pipeline_dir = BaseDir(pipeline);
   report.nodes = EstimateNodeCosts(lineage, estimate_options);
   try {
     report.breakdown = GroupEstimates(lineage, report.nodes, Monolingual(pipeline));

@@ -6,6 +6,7 @@
 #include "base/messages.h"
 #include "cli/commands.h"
 #include "engine/lineage.h"
+#include "graph/cache_key.h"
 #include "nodes/estimate/cost_estimate.h"
 #include "report/report_files.h"
 #include "report/study_from_lineage.h"
@@ -43,12 +44,9 @@ int ReportCommand(const ReportOptions& options) {
   int exit_code = 0;
   std::optional<Session> session = OpenSession(options, exit_code);
   if (!session) return exit_code;
-  // As `run --dry-run`: a node whose local files are missing has no results yet, rather than
-  // stopping the report (the projection below still covers it).
-  PlanOptions plan_options;
-  plan_options.verify_inputs = false;
-  plan_options.allow_missing_files = true;
-  std::optional<Plan> plan = PlanSession(*session, plan_options, exit_code);
+  // A node whose local files are missing has no results yet, rather than stopping the report (the
+  // projection below still covers it).
+  std::optional<Plan> plan = PlanAsDryRun(*session, exit_code);
   if (!plan) return exit_code;
   const ResolvedPipeline& pipeline = session->pipeline;
   // A pipeline with a report node says which results and settings it wants; otherwise every
@@ -109,9 +107,7 @@ int ReportCommand(const ReportOptions& options) {
     if (!missing.empty()) {
       // The cost side of the answer does not need results: what `xstilts estimate` projects.
       PrintNote("what it will cost, projected before it runs (xstilts estimate; --device NAME there for GPU-hours):");
-      EstimateOptions estimate;
-      static_cast<PipelineOptions&>(estimate) = options;
-      EstimateCommand(estimate);
+      EstimatePlannedCost(*session, *plan, EstimateOptions{});
     }
     return 1;
   }
@@ -122,7 +118,7 @@ int ReportCommand(const ReportOptions& options) {
   for (size_t i : done) input.results.push_back(pipeline.nodes[i].name);
   MarkReusedByTheLatestRun(input.lineage, input.results);
   CostEstimateOptions estimate_options;
-  estimate_options.pipeline_dir = std::filesystem::path(pipeline.file).parent_path();
+  estimate_options.pipeline_dir = BaseDir(pipeline);
   input.projected_flops = ProjectedFlops(input.lineage, estimate_options);
   try {
     const Study study = BuildStudy(input, study_options);

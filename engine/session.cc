@@ -135,4 +135,11 @@ std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code) {
   return PlanSession(session, options, exit_code);
 }
 
+std::optional<Plan> PlanAsDryRun(Session& session, int& exit_code) {
+  PlanOptions options;
+  options.verify_inputs = false;
+  options.allow_missing_files = true;
+  return PlanSession(session, options, exit_code);
+}
+
 }  // namespace xstilts

@@ -77,6 +77,11 @@ std::optional<Plan> PlanSession(Session& session, const PlanOptions& options, in
 // gc's kept keys): cached inputs are not checksummed, so nothing is moved aside.
 std::optional<Plan> PlanWithoutChanges(Session& session, int& exit_code);
 
+// PlanWithoutChanges as `run --dry-run` plans: a node whose external files are not here (a
+// download, licensed data) is planned without a key, with what it needs, instead of failing the
+// plan (estimate, and report on a pipeline whose local inputs are missing).
+std::optional<Plan> PlanAsDryRun(Session& session, int& exit_code);
+
 // Loads and resolves only (no cache): for `graph` and validation.
 std::optional<ResolvedPipeline> LoadResolved(const PipelineOptions& options, int& exit_code);
 

@@ -62,21 +62,6 @@ std::string FormatSigned(double value, int decimals) {
   return text[0] == '-' ? text : "+" + text;
 }
 
-std::string FormatQuantity(double value, bool sign) {
-  std::string text;
-  const double magnitude = std::fabs(value);
-  if (value == 0) {
-    text = "0";
-  } else if (magnitude >= 1e5 || magnitude < 1e-3) {
-    text = fmt::format("{:.2e}", value);
-  } else {
-    const int decimals = std::max(0, 2 - static_cast<int>(std::floor(std::log10(magnitude))));
-    text = FormatFixed(value, decimals);
-  }
-  if (sign && text[0] != '-') text = "+" + text;
-  return text;
-}
-
 std::vector<std::string> FormatQuantityColumn(const std::vector<std::optional<double>>& values, bool sign) {
   bool scientific = false;
   double smallest = 0;
@@ -99,6 +84,8 @@ std::vector<std::string> FormatQuantityColumn(const std::vector<std::optional<do
   }
   return out;
 }
+
+std::string FormatQuantity(double value, bool sign) { return FormatQuantityColumn({value}, sign).front(); }
 
 std::string FormatHoursMinutesSeconds(double seconds) {
   const long long total = std::llround(std::max(0.0, seconds));

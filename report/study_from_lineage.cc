@@ -60,9 +60,7 @@ Study BuildStudy(const StudyInput& input, const StudyOptions& options) {
     PlacedResult& placed = placed_results.emplace_back();
     placed.name = name;
     placed.cell = StudyCell{place.model, place.intermediate, metrics.task};
-    placed.seed = place.seed;
-    placed.label = place.label;
-    placed.chain = place.chain;
+    placed.place = place;
     placed.metric = metrics.metric_names.front();
     for (size_t r = 0; r < metrics.languages.size(); ++r) {
       AddOnce(study.languages, metrics.languages[r]);

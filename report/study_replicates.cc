@@ -15,10 +15,12 @@ std::string CellText(const StudyCell& cell) {
 
 // What separates two results of one cell, other than their seeds; "" when nothing does.
 std::string Difference(const PlacedResult& a, const PlacedResult& b) {
-  if (a.chain.size() != b.chain.size()) return "their chains of trainings differ in length";
-  for (size_t i = 0; i < a.chain.size(); ++i) {
-    const auto& [a_node, a_step] = a.chain[i];
-    const auto& [b_node, b_step] = b.chain[i];
+  const auto& a_chain = a.place.chain;
+  const auto& b_chain = b.place.chain;
+  if (a_chain.size() != b_chain.size()) return "their chains of trainings differ in length";
+  for (size_t i = 0; i < a_chain.size(); ++i) {
+    const auto& [a_node, a_step] = a_chain[i];
+    const auto& [b_node, b_step] = b_chain[i];
     const std::string where = "'" + a_node + "' and '" + b_node + "'";
     if (a_step["type"] != b_step["type"]) return "the types of " + where;
     for (const char* part : {"params", "inputs"}) {
@@ -60,13 +62,14 @@ void FillScores(const std::vector<PlacedResult>& results, Study& study) {
       const std::string why = Difference(*members.front(), *r);
       if (!why.empty()) Refuse(*members.front(), *r, "but differ in " + why);
       if (r->metric != row.metric) Refuse(*members.front(), *r, "but score different metrics");
-      Replicate& replicate = replicates[r->label];
-      replicate.seed = r->seed;
-      replicate.label = r->label;
+      const std::string& label = r->place.label;
+      Replicate& replicate = replicates[label];
+      replicate.seed = r->place.seed;
+      replicate.label = label;
       for (const auto& [language, score] : r->by_language) {
-        auto [it, fresh] = scored.emplace(std::make_pair(r->label, language), r);
+        auto [it, fresh] = scored.emplace(std::make_pair(label, language), r);
         if (!fresh) {
-          Refuse(*it->second, *r, "with the same seeds (" + r->label + ") and both score '" + language + "'");
+          Refuse(*it->second, *r, "with the same seeds (" + label + ") and both score '" + language + "'");
         }
         replicate.by_language[language] = score;
       }

@@ -12,19 +12,15 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "report/study.h"
+#include "report/study_placement.h"
 
 namespace xstilts {
 
 struct PlacedResult {
   std::string name;  // the result node
   StudyCell cell;
-  std::string seed;   // Replicate::seed
-  std::string label;  // Replicate::label
-  // (node name, {"type", "params" without seed, "inputs" other than model}) from the result outward.
-  std::vector<std::pair<std::string, nlohmann::json>> chain;
+  StudyPlacement place;  // its seed, replicate label and defining chain among the rest
   std::string metric;
   std::map<std::string, double> by_language;
 };

@@ -1,6 +1,7 @@
 #include "cli/command_line.h"
 
 #include "cli/commands.h"
+#include "cluster/run_node.h"
 
 namespace xstilts {
 
@@ -11,6 +12,34 @@ void AddPipelineOptions(CLI::App* command, PipelineOptions& options) {
   command->add_option("--remote", options.remote, "remote cache URL (default: $XSTILTS_REMOTE; docs/cache.md)");
   command->add_flag("--remote-read-only", options.remote_read_only, "use the remote cache, never upload to it");
   command->add_option("--remote-ca", options.remote_ca, "CA bundle to trust for the remote cache's TLS");
+}
+
+RunCommandLine::RunCommandLine(CLI::App& app) {
+  command_ = app.add_subcommand("run", "run what is stale, reuse what is cached");
+  AddPipelineOptions(command_, options_);
+  command_->add_option("-j,--jobs", options_.jobs,
+                       "nodes to run at once (default: one per core; with --executor slurm: jobs in flight, "
+                       "default the profile's)");
+  command_->add_flag("--dry-run", options_.dry_run, "plan and show what would run");
+  command_->add_flag("-k,--keep-going", options_.keep_going, "after a failure, go on with independent nodes");
+  command_->add_option("--force", options_.force, "run NODE even if cached (repeatable)");
+  command_->add_option("--only", options_.only, "run only NODE and what it needs (repeatable)");
+  command_->add_flag("--json", options_.json, "end with one JSON line describing every node");
+  command_->add_option("--log", options_.log, "run log file (JSON lines)");
+  command_->add_option("--executor", options_.executor, "local (default), or slurm: each stale node a Slurm job")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  command_->add_option("--profile", options_.profile,
+                       "the Slurm profile (default: $XSTILTS_PROFILE, else ~/.config/xstilts/slurm.yaml; "
+                       "docs/cluster.md)");
+}
+
+RunNodeCommandLine::RunNodeCommandLine(CLI::App& app) {
+  command_ = app.add_subcommand("run-node", "run one node from the spec `run --executor slurm` wrote (what its jobs run)");
+  command_->add_option("spec", spec_, "the node's spec: <cache>/jobs/<key>/spec.json")->required();
+}
+
+int RunNodeCommandLine::Run(const std::atomic<bool>* stop, const std::atomic<bool>* time_warning) const {
+  return RunNodeCommand(spec_, RunNodeSignals{stop, time_warning});
 }
 
 CacheCommandLine::CacheCommandLine(CLI::App& app) {

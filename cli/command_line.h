@@ -15,6 +15,32 @@ namespace xstilts {
 // The pipeline file, --cache, --set and the remote cache options.
 void AddPipelineOptions(CLI::App* command, PipelineOptions& options);
 
+// `xstilts run P [-j N] [--dry-run] [-k] [--force NODE] [--only NODE] [--json] [--log FILE]
+// [--executor local|slurm] [--profile FILE]`.
+class RunCommandLine {
+ public:
+  explicit RunCommandLine(CLI::App& app);
+  bool chosen() const { return command_->parsed(); }
+  int Run(const std::atomic<bool>* cancel) const { return RunCommand(options_, cancel); }
+
+ private:
+  CLI::App* command_;
+  RunOptions options_;
+};
+
+// `xstilts run-node SPEC`: what a Slurm job of `run --executor slurm` runs (cluster/run_node.h).
+class RunNodeCommandLine {
+ public:
+  explicit RunNodeCommandLine(CLI::App& app);
+  bool chosen() const { return command_->parsed(); }
+  // `stop`: set by SIGINT, SIGTERM and SIGUSR1; `time_warning`: by SIGUSR1 alone.
+  int Run(const std::atomic<bool>* stop, const std::atomic<bool>* time_warning) const;
+
+ private:
+  CLI::App* command_;
+  std::string spec_;
+};
+
 // `xstilts cache ls | du | verify | gc | push | pull | init`.
 class CacheCommandLine {
  public:

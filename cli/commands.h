@@ -20,6 +20,8 @@ struct RunOptions : PipelineOptions {
   std::vector<std::string> only;
   bool json = false;                // last stdout line: {"nodes": [...]} 
   std::string log;                  // run log path; default <cache>/runs/<pipeline>/run.jsonl
+  std::string executor = "local";   // local, or slurm: each stale node a Slurm job (docs/cluster.md)
+  std::string profile;              // --profile FILE: the Slurm profile (cluster/slurm_profile.h)
 };
 
 struct ReportOptions : PipelineOptions {

@@ -21,6 +21,7 @@
 namespace {
 
 std::atomic<bool> g_cancel{false};
+std::atomic<bool> g_time_warning{false};
 
 void OnInterrupt(int) {
   if (g_cancel.exchange(true)) _exit(130);  // a second Ctrl-C: leave now (temp files are cleaned next run)
@@ -28,6 +29,11 @@ void OnInterrupt(int) {
   (void)!write(STDERR_FILENO, message, sizeof(message) - 1);
 }
 
+// SIGUSR1, for `run-node`: Slurm's warning that the job's time ends soon (sbatch --signal).
+void OnTimeWarning(int) {
+  g_time_warning = true;
+  g_cancel = true;
+}
 
 // Looks at the command word and --color before CLI11 parses: a word that names no command is a
 // typo of one (CLI11 alone says "A subcommand is required"), reported in the chosen colours.
@@ -76,16 +82,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   app.fallthrough();  // --color also after the command's name
 
-  xstilts::RunOptions run;
-  CLI::App* run_cmd = app.add_subcommand("run", "run what is stale, reuse what is cached");
-  xstilts::AddPipelineOptions(run_cmd, run);
-  run_cmd->add_option("-j,--jobs", run.jobs, "nodes to run at once (default: one per core)");
-  run_cmd->add_flag("--dry-run", run.dry_run, "plan and show what would run");
-  run_cmd->add_flag("-k,--keep-going", run.keep_going, "after a failure, go on with independent nodes");
-  run_cmd->add_option("--force", run.force, "run NODE even if cached (repeatable)");
-  run_cmd->add_option("--only", run.only, "run only NODE and what it needs (repeatable)");
-  run_cmd->add_flag("--json", run.json, "end with one JSON line describing every node");
-  run_cmd->add_option("--log", run.log, "run log file (JSON lines)");
+  const xstilts::RunCommandLine run(app);
+  const xstilts::RunNodeCommandLine run_node(app);
 
   xstilts::PipelineOptions status;
   bool status_json = false;
@@ -147,7 +145,11 @@ int main(int argc, char** argv) {
   if (xstilts::ParseColorChoice(color, color_choice)) xstilts::ChooseColor(color_choice);
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  if (app.got_subcommand(run_cmd)) return xstilts::RunCommand(run, &g_cancel);
+  if (run.chosen()) return run.Run(&g_cancel);
+  if (run_node.chosen()) {
+    std::signal(SIGUSR1, OnTimeWarning);
+    return run_node.Run(&g_cancel, &g_time_warning);
+  }
   if (app.got_subcommand(status_cmd)) return xstilts::StatusCommand(status, status_json);
   if (app.got_subcommand(explain_cmd)) return xstilts::ExplainCommand(explain, explain_node);
   if (app.got_subcommand(graph_cmd)) return xstilts::GraphCommand(graph, format);

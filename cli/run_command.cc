@@ -1,3 +1,4 @@
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "base/messages.h"
+#include "cli/cluster_run.h"
 #include "cli/commands.h"
 #include "cli/console_reporter.h"
 #include "engine/local_run.h"
@@ -51,8 +53,16 @@ void PrintDryRunJson(const ResolvedPipeline& pipeline, const Plan& plan) {
   std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"dry_run", true}}.dump().c_str());
 }
 
+// The driver's own CPU time (without its children: sbatch, squeue).
+double SelfCpuSeconds() {
+  rusage self{};
+  getrusage(RUSAGE_SELF, &self);
+  return static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+         (self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
+}
+
 void PrintResultsJson(const ResolvedPipeline& pipeline, const Plan& plan, const std::vector<NodeResult>& results,
-                      double seconds, const std::string& log_path) {
+                      double seconds, const std::string& log_path, const SlurmRunStats* slurm) {
   nlohmann::json nodes = nlohmann::json::array();
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     NodeOutcome o = results[i].outcome;
@@ -65,8 +75,19 @@ void PrintResultsJson(const ResolvedPipeline& pipeline, const Plan& plan, const 
     if (!results[i].message.empty()) node["message"] = results[i].message;
     nodes.push_back(node);
   }
+  nlohmann::json out = {{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}, {"cpu_seconds", SelfCpuSeconds()}};
+  if (slurm != nullptr) {
+    out["slurm"] = {{"submitted", slurm->submitted},
+                    {"adopted", slurm->adopted},
+                    {"queue_wait_seconds", slurm->queue_wait_seconds},
+                    {"compute_seconds", slurm->compute_seconds},
+                    {"sbatch_calls", slurm->calls.sbatch},
+                    {"squeue_calls", slurm->calls.squeue},
+                    {"scancel_calls", slurm->calls.scancel},
+                    {"failed_calls", slurm->calls.failed}};
+  }
   std::fflush(stderr);
-  std::printf("%s\n", nlohmann::json{{"nodes", nodes}, {"seconds", seconds}, {"run_log", log_path}}.dump().c_str());
+  std::printf("%s\n", out.dump().c_str());
 }
 
 // The run log, or null: with nothing to run a read-only cache is fine (a warning); a run that
@@ -107,20 +128,26 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
   std::fflush(human);
 
   // Nodes this machine cannot run (GPUs or memory it lacks) are refused before anything runs; a dry run
-  // only warns, since the plan may be meant for another machine.
-  const std::vector<std::string> unmet = UnmetResources(pipeline, plan, DetectGpus(), PhysicalMemory());
+  // only warns, since the plan may be meant for another machine. On a cluster the jobs' nodes decide.
+  const bool on_slurm = options.executor == "slurm";
+  const std::vector<std::string> unmet =
+      on_slurm ? std::vector<std::string>() : UnmetResources(pipeline, plan, DetectGpus(), PhysicalMemory());
   for (const std::string& problem : unmet) options.dry_run ? PrintWarning(problem) : PrintError(problem);
   if (options.dry_run) {
     if (options.json) PrintDryRunJson(pipeline, plan);
     return 0;
   }
   if (!unmet.empty()) return kExitEnvironment;
+  std::optional<SlurmProfile> profile;
+  if (on_slurm && !(profile = LoadClusterProfile(options, exit_code))) return exit_code;
 
   std::map<std::string, std::string> to_run;  // node -> type, for the overall line's ETA
   for (size_t i = 0; i < pipeline.nodes.size(); ++i) {
     if (plan.nodes[i].state == NodeState::kStale) to_run[pipeline.nodes[i].name] = pipeline.nodes[i].type->name;
   }
-  const int slots = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  const int slots = options.jobs > 0 ? options.jobs
+                    : on_slurm       ? profile->jobs
+                                     : static_cast<int>(std::thread::hardware_concurrency());
   ConsoleReporter console(stderr, isatty(STDERR_FILENO) && !options.json, RunProgress(std::move(to_run), slots));
   std::string log_path = options.log.empty() ? (session->store->RunDir(session->pipeline_id) / "run.jsonl").string()
                                              : options.log;
@@ -133,12 +160,14 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
                     {"to_run", plan.CountState(NodeState::kStale)}});
     observers.Add(run_log.get());
   }
+  SlurmRunStats slurm;
   const std::vector<NodeResult> results =
-      RunLocally(*session, plan, observers, LocalRunSettings{options.jobs, options.keep_going, cancel});
+      on_slurm ? RunOnCluster(*session, plan, options, *profile, console, run_log.get(), log_path, cancel, slurm)
+               : RunLocally(*session, plan, observers, LocalRunSettings{options.jobs, options.keep_going, cancel});
   Status recorded = RecordBuiltKeys(*session, plan, results);
   if (!recorded.ok()) PrintWarning(recorded.message());
 
-  size_t counts[5] = {0, 0, 0, 0, 0};
+  size_t counts[6] = {0, 0, 0, 0, 0, 0};
   for (size_t i = 0; i < results.size(); ++i) {
     if (plan.nodes[i].state != NodeState::kNotSelected) ++counts[static_cast<int>(results[i].outcome)];
   }
@@ -154,11 +183,11 @@ int RunCommand(const RunOptions& options, const std::atomic<bool>* cancel) {
       PrintError(results[i].message);
     }
   }
-  std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu%s in %s\n",
+  std::fprintf(human, "%s: ran %zu, cached %zu, failed %zu, skipped %zu%s in %s%s\n",
                cancelled ? "interrupted" : counts[2] ? "failed" : "done", counts[0], counts[1], counts[2],
                counts[3] + counts[4], left_out ? (", left out " + std::to_string(left_out)).c_str() : "",
-               FormatDuration(seconds).c_str());
-  if (options.json) PrintResultsJson(pipeline, plan, results, seconds, log_path);
+               FormatDuration(seconds).c_str(), on_slurm ? ClusterSummary(slurm).c_str() : "");
+  if (options.json) PrintResultsJson(pipeline, plan, results, seconds, log_path, on_slurm ? &slurm : nullptr);
   if (cancelled) return 130;
   return counts[2] ? 1 : 0;
 }

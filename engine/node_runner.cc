@@ -294,6 +294,7 @@ NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& grante
             {"gpus", granted.gpus},
             {"cost",
              {{"tokens", cost.tokens}, {"flops", cost.flops}, {"parameters", cost.parameters}, {"device", cost.device}}}};
+  record.update(record_extra_);
   Status published = store_.Publish(*out_dir, plan.key, record);
   fs::remove_all(scratch, ec);
   if (!published.ok()) return NodeResult{NodeOutcome::kFailed, node.Describe() + ": " + published.message(), 0};

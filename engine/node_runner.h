@@ -35,6 +35,9 @@ class CachingNodeRunner : public NodeRunner {
 
   // The metadata recorded for nodes that ran in this process (by node name).
   std::map<std::string, nlohmann::json> records() const;
+  // Fields added to the metadata of every node this runner builds, before it is published (a
+  // Slurm job's id, host and queue wait: cluster/run_node.h). Set before the first Run.
+  void set_record_extra(nlohmann::json extra) { record_extra_ = std::move(extra); }
 
  private:
   NodeResult Build(size_t node, const GrantedResources& granted, nlohmann::json& record);
@@ -53,6 +56,7 @@ class CachingNodeRunner : public NodeRunner {
   mutable std::mutex mutex_;
   std::map<std::string, nlohmann::json> records_;
   std::map<std::string, std::string> built_by_;  // key -> the node of this run that built it
+  nlohmann::json record_extra_ = nlohmann::json::object();
 };
 
 }  // namespace xstilts

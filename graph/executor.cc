@@ -84,6 +84,7 @@ const char* OutcomeName(NodeOutcome outcome) {
     case NodeOutcome::kFailed: return "failed";
     case NodeOutcome::kSkipped: return "skipped";
     case NodeOutcome::kCancelled: return "cancelled";
+    case NodeOutcome::kBusy: return "busy";
   }
   return "?";
 }

@@ -18,7 +18,7 @@
 
 namespace xstilts {
 
-enum class NodeOutcome { kRan, kCached, kFailed, kSkipped, kCancelled };
+enum class NodeOutcome { kRan, kCached, kFailed, kSkipped, kCancelled, kBusy };
 const char* OutcomeName(NodeOutcome outcome);  // "ran", "cached", "failed", "skipped", "cancelled"
 
 struct NodeResult {

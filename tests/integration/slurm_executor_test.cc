@@ -281,5 +281,32 @@ TEST_F(SlurmExecutor, TwoDriversOnOneCacheSplitTheWorkAndComputeEachKeyOnce) {
   EXPECT_EQ(a.Json()["slurm"]["submitted"].get<int>() + b.Json()["slurm"]["submitted"].get<int>(), 7);
 }
 
+TEST_F(SlurmExecutor, AFailingSbatchOrSqueueIsRetriedAndReportedWithoutEndingTheRun) {
+  CliHarness h("slurm_flaky");
+  Prepare(h);
+  // sbatch and squeue fail on their first call, as a controller that is busy or restarting does.
+  for (const char* tool : {"sbatch", "squeue"}) {
+    const std::string real = cluster_->Run(std::string("command -v ") + tool);
+    ASSERT_FALSE(real.empty()) << tool;
+    const fs::path count = tools_ / (std::string(tool) + ".failed");
+    std::ofstream(tools_ / tool) << "#!/bin/sh\nif [ ! -e '" << count.string() << "' ]; then touch '" << count.string()
+                                 << "'; echo '" << tool << ": error: Socket timed out on send/recv operation' >&2; exit 1; fi\n"
+                                 << "exec " << real.substr(0, real.find('\n')) << " \"$@\"\n";
+    fs::permissions(tools_ / tool, fs::perms::owner_all);
+  }
+  h.Write("p.yaml", kDiamond);
+  const CliResult r = h.Run(SlurmRun("p.yaml"));
+  fs::remove(tools_ / "sbatch");
+  fs::remove(tools_ / "squeue");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: sbatch failed (exit status 1: sbatch: error: Socket timed out on send/recv operation); "
+                       "trying again"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("warning: squeue failed"), std::string::npos) << r.err;
+  EXPECT_EQ(r.Json()["slurm"]["failed_calls"], 2);
+  EXPECT_EQ(Runs(h).size(), 6u) << h.Read("ran.log");
+}
+
 }  // namespace
 }  // namespace xstilts

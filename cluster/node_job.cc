@@ -49,19 +49,12 @@ const char* AttemptOutcomeName(AttemptOutcome outcome) {
   return "?";
 }
 
-fs::path NodeJobDir(const fs::path& cache, const std::string& key) { return cache / "jobs" / key; }
-fs::path NodeJobSpecPath(const fs::path& cache, const std::string& key) { return NodeJobDir(cache, key) / "spec.json"; }
-fs::path NodeJobLogPattern(const fs::path& cache, const std::string& key) {
-  return NodeJobDir(cache, key) / "slurm-%j.log";
-}
-fs::path NodeJobLog(const fs::path& cache, const std::string& key, const std::string& job_id) {
-  return NodeJobDir(cache, key) / ("slurm-" + job_id + ".log");
-}
-fs::path NodeJobClaimPath(const fs::path& cache, const std::string& key) {
-  return NodeJobDir(cache, key) / "claim.lock";
-}
-fs::path AttemptPath(const fs::path& cache, const std::string& key, const std::string& job_id) {
-  return NodeJobDir(cache, key) / ("attempt-" + job_id + ".json");
+fs::path NodeJobSpecPath(const fs::path& job_dir) { return job_dir / "spec.json"; }
+fs::path NodeJobLogPattern(const fs::path& job_dir) { return job_dir / "slurm-%j.log"; }
+fs::path NodeJobLog(const fs::path& job_dir, const std::string& job_id) { return job_dir / ("slurm-" + job_id + ".log"); }
+fs::path NodeJobClaimPath(const fs::path& job_dir) { return job_dir / "claim.lock"; }
+fs::path AttemptPath(const fs::path& job_dir, const std::string& job_id) {
+  return job_dir / ("attempt-" + job_id + ".json");
 }
 
 Status WriteNodeJobSpec(const fs::path& path, const NodeJobSpec& spec) {

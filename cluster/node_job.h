@@ -1,5 +1,5 @@
 // The files through which the Slurm driver and a job's `xstilts run-node` talk, in the shared cache
-// (docs/cluster.md), one folder per cache key:
+// (docs/cluster.md), one folder per cache key (ArtifactStore::JobDir, removed with the entry):
 //   jobs/<key>/spec.json             what to run: pipeline file, its --set overrides, node, key,
 //                                    when the driver submitted it; written by the driver
 //   jobs/<key>/slurm-<job id>.log    the job's stdout and stderr (sbatch --output, appended to by
@@ -48,13 +48,13 @@ struct AttemptRecord {
   int restarts = 0;     // $SLURM_RESTART_COUNT: how often the job was requeued before this attempt
 };
 
-std::filesystem::path NodeJobDir(const std::filesystem::path& cache, const std::string& key);
-std::filesystem::path NodeJobSpecPath(const std::filesystem::path& cache, const std::string& key);
+// The files in one key's folder, `job_dir` = ArtifactStore::JobDir(key).
+std::filesystem::path NodeJobSpecPath(const std::filesystem::path& job_dir);
 // sbatch's --output pattern (%j: the job id) and the file it names for `job_id`.
-std::filesystem::path NodeJobLogPattern(const std::filesystem::path& cache, const std::string& key);
-std::filesystem::path NodeJobLog(const std::filesystem::path& cache, const std::string& key, const std::string& job_id);
-std::filesystem::path NodeJobClaimPath(const std::filesystem::path& cache, const std::string& key);
-std::filesystem::path AttemptPath(const std::filesystem::path& cache, const std::string& key, const std::string& job_id);
+std::filesystem::path NodeJobLogPattern(const std::filesystem::path& job_dir);
+std::filesystem::path NodeJobLog(const std::filesystem::path& job_dir, const std::string& job_id);
+std::filesystem::path NodeJobClaimPath(const std::filesystem::path& job_dir);
+std::filesystem::path AttemptPath(const std::filesystem::path& job_dir, const std::string& job_id);
 
 Status WriteNodeJobSpec(const std::filesystem::path& path, const NodeJobSpec& spec);
 // kNotFound when missing; kCorrupt (naming the file) when it is not a spec.

@@ -139,7 +139,9 @@ int RunNodeCommand(const std::string& spec_path, const RunNodeSignals& signals) 
   AttemptRecord attempt;
   attempt.host = Hostname();
   attempt.restarts = std::atoi(Env("SLURM_RESTART_COUNT").c_str());
-  const fs::path attempt_path = AttemptPath(spec.cache, spec.key, job_id.empty() ? "pid" + std::to_string(::getpid()) : job_id);
+  // Next to the spec, in the key's JobDir (known before the cache is opened, which may fail).
+  const fs::path attempt_path = AttemptPath(fs::path(spec_path).parent_path(),
+                                            job_id.empty() ? "pid" + std::to_string(::getpid()) : job_id);
   auto finish = [&](int exit_code) {
     Status written = WriteAttempt(attempt_path, attempt);
     if (!written.ok()) PrintWarning(written.message());

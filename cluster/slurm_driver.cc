@@ -151,8 +151,8 @@ std::vector<NodeResult> SlurmDriver::Run() {
 
 bool SlurmDriver::Claim(size_t i, bool test_key_lock) {
   std::error_code ec;
-  fs::create_directories(NodeJobDir(cache_, Key(i)), ec);
-  nodes_[i].claim = FileLock::TryAcquire(NodeJobClaimPath(cache_, Key(i)));
+  fs::create_directories(session_.store->JobDir(Key(i)), ec);
+  nodes_[i].claim = FileLock::TryAcquire(NodeJobClaimPath(session_.store->JobDir(Key(i))));
   if (!nodes_[i].claim) return false;
   if (test_key_lock && !session_.store->TryLockKey(Key(i))) {  // a local run of another process builds it
     nodes_[i].claim.reset();
@@ -224,11 +224,11 @@ void SlurmDriver::Submit(size_t i) {
   spec.remote_ca = settings_.pipeline.remote_ca;
   spec.run_log = settings_.run_log;
   spec.submitted_at = UnixNow();
-  const fs::path spec_path = NodeJobSpecPath(cache_, spec.key);
+  const fs::path spec_path = NodeJobSpecPath(session_.store->JobDir(spec.key));
   if (Status written = WriteNodeJobSpec(spec_path, spec); !written.ok()) {
     return Finish(i, {NodeOutcome::kFailed, node.Describe() + ": " + written.message(), 0}, nullptr, false);
   }
-  JobRequest job{node.name, node.type->name, spec.key, node.resources, NodeJobLogPattern(cache_, spec.key).string(),
+  JobRequest job{node.name, node.type->name, spec.key, node.resources, NodeJobLogPattern(session_.store->JobDir(spec.key)).string(),
                  fs::current_path().string(), {"exec", settings_.xstilts, "run-node", spec_path.string()}};
   Result<std::string> id = client_.Submit(SbatchCommand(settings_.profile, job));
   if (!id.ok()) {
@@ -275,7 +275,7 @@ void SlurmDriver::CheckEntries() {
 // is gone from the queue, so having neither is a failure.
 void SlurmDriver::JobEnded(size_t i, bool left_queue) {
   const std::string& job_id = nodes_[i].job_id;
-  const std::optional<AttemptRecord> attempt = ReadAttempt(AttemptPath(cache_, Key(i), job_id));
+  const std::optional<AttemptRecord> attempt = ReadAttempt(AttemptPath(session_.store->JobDir(Key(i)), job_id));
   const std::optional<CacheEntry> entry =
       session_.store->IsComplete(Key(i)) ? session_.store->Lookup(Key(i)) : std::nullopt;
   if (entry) {
@@ -385,7 +385,7 @@ void SlurmDriver::Fail(size_t i, const std::string& why) {
   const std::string reason = without_own(why);
   std::string message = pipeline_.nodes[i].Describe() + ": " + reason;
   if (!job.job_id.empty()) {
-    const fs::path log = NodeJobLog(cache_, Key(i), job.job_id);
+    const fs::path log = NodeJobLog(session_.store->JobDir(Key(i)), job.job_id);
     message += "\n  Slurm job " + job.job_id + (job.last.host.empty() ? "" : " on " + job.last.host) + "; its log: " +
                log.string();
     // The log's last lines, less those the reason already holds.

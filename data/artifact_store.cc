@@ -136,7 +136,10 @@ Result<FileLock> ArtifactStore::LockInUse(bool exclusive, const std::atomic<bool
 Status ArtifactStore::Remove(const std::string& key) const {
   const fs::path doomed = root_ / "tmp" / (key + ".removed." + std::to_string(::getpid()));
   XSTILTS_RETURN_IF_ERROR(fs_.Rename(EntryDir(key), doomed));
-  return fs_.RemoveAll(doomed);
+  XSTILTS_RETURN_IF_ERROR(fs_.RemoveAll(doomed));
+  std::error_code ec;
+  if (!fs::exists(JobDir(key), ec)) return Status::Ok();
+  return fs_.RemoveAll(JobDir(key));
 }
 
 fs::path ArtifactStore::CorruptDir(const std::string& key) const {
@@ -241,6 +244,7 @@ Status ArtifactStore::Publish(const fs::path& tmp_dir, const std::string& key, n
 }
 
 fs::path ArtifactStore::ResumeDir(const std::string& key) const { return root_ / "resume" / key; }
+fs::path ArtifactStore::JobDir(const std::string& key) const { return root_ / "jobs" / key; }
 
 std::map<std::string, std::string> ArtifactStore::ReadRefs(const std::string& pipeline_id) const {
   std::map<std::string, std::string> refs;

@@ -9,6 +9,8 @@
 //   locks/in-use.lock                flock: shared by runs, exclusive for `cache gc`
 //   tmp/<key>.<pid>.<n>/             a build in progress; published by rename(2)
 //   resume/<key>/                    checkpoints of an interrupted build of <key>
+//   jobs/<key>/                      the Slurm jobs that build <key>: spec, logs, attempts, claim
+//                                    (cluster/node_job.h)
 //   refs/<pipeline id>.json          node name -> key it last had (for `status` and `explain`)
 //   corrupt/                         entries that failed verification, moved aside
 //   runs/<pipeline>/run.jsonl        run logs
@@ -83,7 +85,7 @@ class ArtifactStore {
   Result<FileLock> LockInUse(bool exclusive, const std::atomic<bool>* cancel,
                              const std::function<void()>& on_wait = nullptr) const;
   // Removes an entry: renamed into tmp/ first (atomic: a reader sees the whole entry or none),
-  // then deleted.
+  // then deleted; with it go the files of the Slurm jobs that built it (JobDir).
   Status Remove(const std::string& key) const;
   // A fresh temp directory for building `key`; the caller holds the key's lock.
   Result<std::filesystem::path> CreateTempDir(const std::string& key);
@@ -97,6 +99,8 @@ class ArtifactStore {
   Status Publish(const std::filesystem::path& tmp_dir, const std::string& key, nlohmann::json meta,
                  const nlohmann::json* expected_files = nullptr, bool hashed = false);
   std::filesystem::path ResumeDir(const std::string& key) const;
+  // jobs/<key>: what the Slurm executor keeps of the jobs that build `key` (cluster/node_job.h).
+  std::filesystem::path JobDir(const std::string& key) const;
 
   // Last keys per node of one pipeline (identified by PipelineId()).
   std::map<std::string, std::string> ReadRefs(const std::string& pipeline_id) const;

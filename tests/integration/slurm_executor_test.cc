@@ -281,6 +281,28 @@ TEST_F(SlurmExecutor, TwoDriversOnOneCacheSplitTheWorkAndComputeEachKeyOnce) {
   EXPECT_EQ(a.Json()["slurm"]["submitted"].get<int>() + b.Json()["slurm"]["submitted"].get<int>(), 7);
 }
 
+TEST_F(SlurmExecutor, TheWarningBeforeTheTimeLimitRequeuesTheJob) {
+  CliHarness h("slurm_time_warning");
+  Prepare(h);
+  h.Write("p.yaml", R"(nodes:
+  u:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo u $SLURM_JOB_ID >> $XSTILTS_TEST_RAN; sleep 4; echo ok > $XSTILTS_OUT/ok.txt"]}
+)");
+  const pid_t pid = h.Start(SlurmRun("p.yaml"), "driver");
+  ASSERT_TRUE(WaitUntil([&] { return Runs(h).size() == 1; }, 60)) << Queued() << h.Read("driver.err");
+  const std::string job = Runs(h).at("u")[0];
+  // What sbatch --signal=B:USR1@N sends N seconds before the job's time ends.
+  EXPECT_EQ(cluster_->Run("scancel --signal=USR1 --batch " + job + " 2>&1"), "");
+  const CliResult r = h.Wait(pid, "driver");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.Statuses().at("u"), "ran");
+  EXPECT_EQ(Runs(h).at("u"), (std::vector<std::string>{job, job})) << "the same job ran again: " << h.Read("ran.log");
+  const nlohmann::json record =
+      nlohmann::json::parse(SlurmCluster::ReadFile(h.ArtifactOf(r, "u", "out").parent_path() / "meta.json"));
+  EXPECT_EQ(record["slurm"]["restarts"], 1);
+}
+
 TEST_F(SlurmExecutor, AFailingSbatchOrSqueueIsRetriedAndReportedWithoutEndingTheRun) {
   CliHarness h("slurm_flaky");
   Prepare(h);

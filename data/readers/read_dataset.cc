@@ -14,6 +14,7 @@
 #include "data/readers/retrieval_reader.h"
 #include "data/readers/squad_reader.h"
 #include "data/readers/tagging_reader.h"
+#include "data/readers/text_corpus_reader.h"
 #include "data/readers/xnli_pawsx_reader.h"
 
 namespace xstilts {
@@ -61,6 +62,8 @@ const std::vector<DatasetFormat>& Table() {
          TaskType::kSentenceClassification, {"language"}, &ReadSst2},
         {"tatoeba", "Tatoeba as LASER publishes it: tatoeba.xxx-eng.{xxx,eng}, aligned lines",
          TaskType::kParallelSentences, {}, &ReadTatoeba},
+        {"text", "plain text, one sentence per line in one language (a Wikipedia or CC-100 shard): a masked-LM corpus",
+         TaskType::kSentenceClassification, {"language"}, &ReadTextCorpus},
         {"tydiqa", "TyDi QA GoldP JSON, raw or as XTREME prepares it (SQuAD schema)",
          TaskType::kSpanQa, {"language", "verify_answers"},
          [](const Path& p, const ReadOptions& o) { return ReadSquad(p, o, "tydiqa"); }},

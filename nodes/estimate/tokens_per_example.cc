@@ -17,7 +17,7 @@ ExampleLength AssumedExampleLength(const std::string& format) {
       {"tydiqa", {200, 1}},       {"hellaswag", {70, 4}},      {"commonsenseqa", {20, 5}},
       {"cosmosqa", {115, 4}},     {"ccg", {32, 1}},            {"conllu", {25, 1}},        {"udpos", {25, 1}},
       {"panx", {15, 1}},          {"tatoeba", {12, 1}},        {"bucc2018", {35, 1}},
-      {"gettext", {15, 1}},
+      {"gettext", {15, 1}},       {"text", {30, 1}},         // a Wikipedia or CC-100 sentence
   };
   auto it = lengths.find(format);
   return it == lengths.end() ? ExampleLength{} : it->second;

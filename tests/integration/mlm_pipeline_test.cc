@@ -15,6 +15,7 @@
 
 #include "tests/build_features.h"
 #include "tests/integration/cli_harness.h"
+#include "tests/integration/paper_graph.h"
 #include "tests/integration/report_csv.h"
 #include "tests/shared_data.h"
 
@@ -27,6 +28,7 @@ using testing::CliResult;
 
 const std::string kSmall = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small.yaml";
 const std::string kSmallMlm = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small-mlm.yaml";
+const std::string kFullMlm = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-mlm.yaml";
 
 std::map<std::string, std::string> DryRunKeys(const CliHarness& h, const std::string& pipeline,
                                               const std::string& data) {
@@ -87,6 +89,53 @@ TEST(MlmPipeline, AStageWithAMultilingualMaskedLmRunsIntoTheReport) {
     EXPECT_LE(std::abs(node["flops"].get<double>() - recorded), 0.2 * recorded) << node.dump();
   }
   EXPECT_TRUE(found);
+}
+
+// pipelines/xstilts-mlm.yaml: the paper's grid (testing::kFullNodeCount) and, per task of
+// mlm_tasks, a stage trained with a masked-LM on the plain-text corpus (S = 14, 3 stages more):
+//   corpus:        1 text dataset + 2 tokenize (one per model)                                =   3
+//   intermediate:  2 models x 3 trainings                                                     =   6
+//   targets:       2 models x 3 stages x (7 train + 7 evaluate + 2 retrieve)                  =  96
+//   submission:    XLM-R x 3 stages x (5 test evaluate + 3 dev evaluate)                       =  24
+TEST(MlmPipeline, TheFullGridVariantAddsAStagePerTaskOnAPlainTextCorpusWithoutItsData) {
+  CliHarness h("paper_full_mlm");
+  const testing::PaperGraph base = testing::LoadPaperGraph(h, {});
+  const testing::PaperGraph g = testing::LoadPaperGraph(h, {}, kFullMlm);
+  ASSERT_EQ(g.json["nodes"].size(), testing::kFullNodeCount + 3 + 6 + 96 + 24);
+  for (const auto& [name, node] : base.nodes) {
+    ASSERT_TRUE(g.nodes.count(name)) << name;
+    EXPECT_EQ(g.nodes.at(name)["params"], node["params"]) << name;
+  }
+  EXPECT_EQ(g.nodes.at("mlm_corpus")["params"]["format"], "text");
+  EXPECT_EQ(g.nodes.at("mlm_corpus")["params"]["languages"].size(), 40u);
+  for (const std::string model : {"xlmr", "roberta"}) {
+    for (const std::string task : {"squad", "mnli", "hellaswag"}) {
+      const std::string stage = model + "_" + task + "_mlm";
+      ASSERT_TRUE(g.nodes.count(stage)) << stage;
+      EXPECT_EQ(g.From(stage, "mlm"), std::set<std::string>{"mlm_tokens_" + model});
+      EXPECT_EQ(g.From(stage, "train"), std::set<std::string>{"inter_tokens_" + task + "_" + model});
+      EXPECT_EQ(g.From(stage, "model"), std::set<std::string>{model + "_pretrained"});
+      EXPECT_EQ(g.nodes.at(stage)["params"]["mlm_share"], 0.2);
+      // Its targets start from it, as from every other stage.
+      EXPECT_EQ(g.From("xnli_" + model + "_" + task + "_mlm", "model"), std::set<std::string>{stage});
+    }
+  }
+  EXPECT_EQ(g.From("mlm_tokens_xlmr", "examples"), std::set<std::string>{"mlm_corpus"});
+
+  // Without the corpus (or CCGbank, PAN-X) on this machine: the dry run lists what it needs, and
+  // the estimate prices the new stages from the declared corpus size.
+  const CliResult dry = h.Run({"run", kFullMlm, "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  for (const auto& node : dry.Json()["nodes"]) {
+    if (node["name"] == "mlm_corpus") EXPECT_EQ(node["stale_kind"], "input_missing") << node.dump();
+  }
+  const CliResult estimate = h.Run({"estimate", kFullMlm, "--device", "a100", "--json"});
+  ASSERT_EQ(estimate.exit_code, 0) << estimate.err;
+  const nlohmann::json j = estimate.Json();
+  std::map<std::string, double> flops;
+  for (const auto& node : j["nodes"]) flops[node["name"].get<std::string>()] = node.value("flops", 0.0);
+  EXPECT_GT(flops["xlmr_mnli_mlm"], flops["xlmr_mnli"]) << "the masked-LM updates cost more than the task's alone";
+  EXPECT_GT(flops["xlmr_mnli"], 0);
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ using testing::TempDir;
 
 constexpr const char* kKnownFormats =
     "anli, bucc2018, ccg, commonsenseqa, conllu, cosmosqa, gettext, hellaswag, mlqa, mnli, panx, pawsx, "
-    "pawsx_raw, qqp, squad, sst2, tatoeba, tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xnli_translate_train, xquad";
+    "pawsx_raw, qqp, squad, sst2, tatoeba, text, tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xnli_translate_train, xquad";
 
 TEST(ReadDataset, FormatsAreSortedAndFindable) {
   std::string names;

@@ -3,6 +3,7 @@
 // the submission taking the test predictions of the one that scored best on dev.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -140,6 +141,99 @@ TEST(SubmissionNode, TakesTheTestPredictionsOfTheBestModelOnDev) {
   EXPECT_NE(unmatched.err.find("the test predictions of test_short (model cls_short, task xnli) have no dev metrics"),
             std::string::npos)
       << unmatched.err;
+}
+
+// Rows [first, first + n) of an XTREME tab-separated file of one example a line, split into the
+// test file (the label column left out) and the gold file of `xstilts score` (the labels alone).
+void SplitTestRows(const fs::path& labelled, int first, int n, std::string& test, std::string& gold) {
+  std::ifstream in(labelled);
+  std::string line;
+  for (int i = 0; std::getline(in, line) && i < first + n; ++i) {
+    if (i < first) continue;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    test += line.substr(0, line.rfind('\t')) + "\n";
+    gold += line.substr(line.rfind('\t') + 1) + "\n";
+  }
+}
+
+// The same for PAN-X's token<TAB>tag sentences: sentences [first, first + n), tokens and tags.
+void SplitTestSentences(const fs::path& labelled, int first, int n, std::string& test, std::string& gold) {
+  std::ifstream in(labelled);
+  std::string line;
+  int sentence = 0;
+  bool in_sentence = false;
+  while (std::getline(in, line) && sentence < first + n) {
+    if (line.empty()) {
+      if (in_sentence && sentence++ >= first) {
+        test += "\n";
+        gold += "\n";
+      }
+      in_sentence = false;
+      continue;
+    }
+    in_sentence = true;
+    if (sentence < first) continue;
+    test += line.substr(0, line.find('\t')) + "\n";
+    gold += line.substr(line.find('\t') + 1) + "\n";
+  }
+}
+
+// pipelines/xstilts-small-submission.yaml: the small grid's submission variant, on XTREME-layout
+// test files made here from dev rows the grid does not evaluate on (the shared files have no test
+// sets), then exported as a leaderboard entry is.
+TEST(SubmissionNode, TheSmallGridsSubmissionVariantWritesTheBestStagesTestPredictions) {
+  XSTILTS_SHARED_DATA_OR_SKIP(data_marker, "xnli/xtreme/dev-de.tsv");
+  const fs::path data = testing::SharedDataDir();
+  CliHarness h("submission_small_grid");
+  const std::map<std::string, std::vector<std::string>> languages = {
+      {"xnli", {"de", "fr", "ru", "zh"}}, {"pawsx", {"de", "es", "fr"}}, {"panx", {"de", "fr", "zh"}}};
+  for (const auto& [task, langs] : languages) {
+    for (const std::string& lang : langs) {
+      std::string test, gold;
+      const fs::path dev = data / task / "xtreme" / ("dev-" + lang + ".tsv");
+      // The grid evaluates on the first 100 rows (vars.eval_limit): the next 30 stand in.
+      task == "panx" ? SplitTestSentences(dev, 100, 30, test, gold) : SplitTestRows(dev, 100, 30, test, gold);
+      h.Write("test/" + task + "/test-" + lang + ".tsv", test);
+      h.Write("gold/" + task + "/test-" + lang + ".tsv", gold);
+    }
+  }
+  const std::string pipeline = std::string(XSTILTS_SOURCE_DIR) + "/pipelines/xstilts-small-submission.yaml";
+  const std::vector<std::string> sets = {"--set", "vars.data=" + data.string(), "--set",
+                                         "vars.test_dir=" + (h.dir() / "test").string()};
+  std::vector<std::string> run = {"run", pipeline, "--only", "submission", "--json"};
+  run.insert(run.end(), sets.begin(), sets.end());
+  const CliResult r = h.Run(run);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> exported = {"export", pipeline, "submission", "out"};
+  exported.insert(exported.end(), sets.begin(), sets.end());
+  ASSERT_EQ(h.Run(exported).exit_code, 0);
+
+  // Each task took the stage whose dev average was highest, among the baseline and the 3 stages.
+  const nlohmann::json selection = nlohmann::json::parse(h.Read("out/selection.json"));
+  for (const auto& [task, langs] : languages) {
+    SCOPED_TRACE(task);
+    const nlohmann::json& candidates = selection.at(task).at("candidates");
+    ASSERT_EQ(candidates.size(), 4u) << selection.dump();
+    double best = -1;
+    for (const auto& [model, dev] : candidates.items()) best = std::max(best, dev.get<double>());
+    const std::string chosen = selection[task]["model"];
+    EXPECT_EQ(candidates.at(chosen).get<double>(), best) << selection.dump();
+    EXPECT_EQ(selection[task]["dev_score"].get<double>(), best);
+    // Its test predictions, in XTREME's layout: a line per example (PAN-X: a tag per token and a
+    // blank line after each sentence), in the order of the test file.
+    for (const std::string& lang : langs) {
+      const std::string test = h.Read("test/" + task + "/test-" + lang + ".tsv");
+      const std::string submitted = h.Read("out/" + task + "/test-" + lang + ".tsv");
+      std::vector<size_t> shape, expected;  // line lengths 0 / non-0
+      for (const std::string* text : {&test, &submitted}) {
+        std::vector<size_t>& out = text == &test ? expected : shape;
+        std::istringstream lines(*text);
+        for (std::string line; std::getline(lines, line);) out.push_back(line.empty() ? 0 : 1);
+      }
+      EXPECT_EQ(shape, expected) << task << " " << lang;
+      EXPECT_EQ(std::count(shape.begin(), shape.end(), 0) == 0, task != "panx") << task << " " << lang;
+    }
+  }
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "cluster/slurm_client.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -82,8 +85,11 @@ Result<std::string> SlurmClient::Submit(const std::vector<std::string>& sbatch_a
 }
 
 Result<std::map<std::string, QueuedJob>> SlurmClient::Queue() {
-  Result<std::string> out = Call({"squeue", "--me", "--noheader", "--array", "--format=" + std::string(kQueueFormat)},
-                                 calls_.squeue);
+  // --user rather than --me, which Slurm before 20.11 lacks.
+  const passwd* user = ::getpwuid(::getuid());
+  const std::string name = user != nullptr ? user->pw_name : std::to_string(::getuid());
+  Result<std::string> out =
+      Call({"squeue", "--user=" + name, "--noheader", "--array", "--format=" + std::string(kQueueFormat)}, calls_.squeue);
   if (!out.ok()) return out.status();
   return ParseQueue(*out);
 }

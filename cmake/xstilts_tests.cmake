@@ -53,10 +53,27 @@ function(xstilts_finish_tests)
     if(XSTILTS_WITH_TORCH)
       list(APPEND targets xstilts_torch_tests)
     endif()
+    # The Slurm executor's tests share one test cluster on 127.0.0.1, a fixture that
+    # scripts/slurm-cluster.sh starts before them (after stopping one an aborted run left in the
+    # same folder) and stops after them; they take turns (RESOURCE_LOCK), since each reads the
+    # whole queue. The folder is short (slurmd's unix sockets live in it) and one per build tree.
+    string(SHA1 build_hash "${PROJECT_BINARY_DIR}")
+    string(SUBSTRING "${build_hash}" 0 10 build_hash)
+    set(slurm_dir "/tmp/xstilts-slurm-${build_hash}")
+    set(slurm_script "${PROJECT_SOURCE_DIR}/scripts/slurm-cluster.sh")
+    add_test(NAME slurm_cluster_start
+             COMMAND sh -c "'${slurm_script}' stop '${slurm_dir}'; exec '${slurm_script}' start '${slurm_dir}'")
+    set_tests_properties(slurm_cluster_start PROPERTIES FIXTURES_SETUP slurm_cluster SKIP_RETURN_CODE 77 TIMEOUT 120)
+    add_test(NAME slurm_cluster_stop COMMAND "${slurm_script}" stop "${slurm_dir}")
+    set_tests_properties(slurm_cluster_stop PROPERTIES FIXTURES_CLEANUP slurm_cluster TIMEOUT 120)
+    set(slurm_tests "SlurmExecutor.*:SlurmRequeue.*")
     foreach(target ${targets})
       add_dependencies(${target} xstilts)
       target_compile_definitions(${target} PRIVATE XSTILTS_BIN="$<TARGET_FILE:xstilts>")
-      gtest_discover_tests(${target} DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300)
+      gtest_discover_tests(${target} TEST_FILTER "-${slurm_tests}" DISCOVERY_TIMEOUT 120 PROPERTIES TIMEOUT 300)
+      gtest_discover_tests(${target} TEST_FILTER "${slurm_tests}" DISCOVERY_TIMEOUT 120
+                           PROPERTIES TIMEOUT 300 FIXTURES_REQUIRED slurm_cluster RESOURCE_LOCK slurm_cluster
+                                      ENVIRONMENT "XSTILTS_TEST_SLURM_DIR=${slurm_dir}")
     endforeach()
   endif()
 endfunction()

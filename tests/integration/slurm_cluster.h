@@ -1,7 +1,11 @@
-// SlurmCluster: a one-node Slurm cluster on 127.0.0.1 for the Slurm executor's tests, started by
-// scripts/slurm-cluster.sh in a new folder under /tmp and stopped (its own daemons only, after
-// cancelling its jobs) when destroyed. Starting takes about 2 s and stopping about 2 s, so a test
-// suite should share one (SetUpTestSuite) rather than start one per test.
+// SlurmCluster: a one-node Slurm cluster on 127.0.0.1 for the Slurm executor's tests.
+//
+// Under ctest the Slurm tests share one cluster, a ctest fixture (cmake/xstilts_tests.cmake) that
+// scripts/slurm-cluster.sh starts before them and stops after, in $XSTILTS_TEST_SLURM_DIR: the
+// object then attaches to it, cancels what earlier tests left queued, and stops nothing. Run by
+// hand (no such variable), it starts a cluster of its own in a new folder under /tmp and stops it
+// (its own daemons only, after cancelling its jobs) when destroyed; that takes about 2 s each way,
+// so a test suite should share one (SetUpTestSuite).
 #pragma once
 
 #include <sys/wait.h>
@@ -25,6 +29,10 @@ class SlurmCluster {
   // why()) when Slurm is not installed; a failure to start otherwise is an error for the test to
   // report with start_error().
   SlurmCluster() {
+    if (const char* shared = std::getenv("XSTILTS_TEST_SLURM_DIR"); shared != nullptr && shared[0] != '\0') {
+      Attach(shared);
+      return;
+    }
     std::string pattern = "/tmp/xstilts-slurm-XXXXXX";
     if (::mkdtemp(pattern.data()) == nullptr) {
       start_error_ = "cannot make a folder for the Slurm cluster under /tmp";
@@ -40,6 +48,7 @@ class SlurmCluster {
   ~SlurmCluster() {
     if (dir_.empty()) return;
     if (exported_) ::unsetenv("SLURM_CONF");
+    if (attached_) return;
     (void)std::system((Script() + " stop '" + dir_.string() + "'").c_str());
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
@@ -103,12 +112,34 @@ class SlurmCluster {
   }
 
  private:
+  // The fixture's cluster: running when its slurm.conf is there and the controller answers.
+  void Attach(const std::filesystem::path& dir) {
+    dir_ = dir;
+    attached_ = true;
+    if (!std::filesystem::exists(dir_ / "slurm.conf")) {
+      status_ = 77;
+      start_error_ = "no Slurm cluster in " + dir_.string() +
+                     ": the ctest fixture slurm_cluster_start skipped it (is Slurm installed? "
+                     "scripts/install-deps.sh installs slurm-wlm and munge)";
+      return;
+    }
+    const std::string state = Run("sinfo -h -o %T 2>&1");
+    if (state.empty() || state.find("error") != std::string::npos || state.find("down") != std::string::npos) {
+      start_error_ = "the Slurm cluster in " + dir_.string() + " does not answer (sinfo: '" + state + "')";
+      return;
+    }
+    // What an earlier test left queued must not be taken for this test's jobs.
+    (void)Run("scancel --partition=debug 2>/dev/null");
+    for (int i = 0; i < 300 && !Run("squeue -h -o %i").empty(); ++i) ::usleep(100000);
+    status_ = 0;
+  }
   static std::string Script() {
     return (std::filesystem::path(XSTILTS_SOURCE_DIR) / "scripts" / "slurm-cluster.sh").string();
   }
   std::filesystem::path dir_;
   int status_ = 1;
   bool exported_ = false;
+  bool attached_ = false;  // the ctest fixture's cluster: not ours to stop
   std::string start_error_;
 };
 

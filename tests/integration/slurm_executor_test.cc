@@ -87,6 +87,7 @@ class SlurmExecutor : public ::testing::Test {
     // A `sacct` first on PATH that only records that it was called.
     tools_ = cluster_->dir() / "tools";
     fs::create_directories(tools_);
+    fs::remove(tools_ / "sacct.calls");
     std::ofstream(tools_ / "sacct") << "#!/bin/sh\necho \"$@\" >> '" << (tools_ / "sacct.calls").string() << "'\nexit 1\n";
     fs::permissions(tools_ / "sacct", fs::perms::owner_all);
     old_path_ = std::getenv("PATH") ? std::getenv("PATH") : "";

@@ -167,6 +167,18 @@ std::string ChangedExternalFile(const NodePlan& plan) {
   return "";
 }
 
+// Runs `forget` when it goes out of scope, on every return path.
+class ForgetOnExit {
+ public:
+  explicit ForgetOnExit(std::function<void()> forget) : forget_(std::move(forget)) {}
+  ForgetOnExit(const ForgetOnExit&) = delete;
+  ForgetOnExit& operator=(const ForgetOnExit&) = delete;
+  ~ForgetOnExit() { forget_(); }
+
+ private:
+  std::function<void()> forget_;
+};
+
 }  // namespace
 
 std::map<std::string, nlohmann::json> CachingNodeRunner::records() const {
@@ -179,6 +191,7 @@ NodeResult CachingNodeRunner::Run(size_t index, const GrantedResources& granted)
   nlohmann::json record;
   auto started = std::chrono::steady_clock::now();
   NodeResult result = Build(index, granted, record);
+  if (result.outcome == NodeOutcome::kBusy) return result;  // not finished: the executor comes back
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (result.outcome == NodeOutcome::kRan) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -208,17 +221,39 @@ std::string CachingNodeRunner::BuiltMeanwhileBy(size_t index) const {
   return "built meanwhile by another process";
 }
 
+std::optional<FileLock> CachingNodeRunner::TryLockKey(size_t index, std::string& holder) {
+  const std::string& key = plan_.nodes[index].key;
+  const std::string& name = pipeline_.nodes[index].name;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto twin = building_.find(key);
+    if (twin == building_.end()) {
+      if (std::optional<FileLock> held = store_.TryLockKey(key)) {
+        building_[key] = name;
+        return held;
+      }
+      holder = "another process";
+    } else {  // a node of this run: a flock excludes the other open files of its own process too
+      holder = "node '" + twin->second + "'";
+    }
+    if (!told_busy_.insert(index).second) return std::nullopt;
+  }
+  observer_.NodeWaiting(name, holder + " is building the same key; going on with other nodes");
+  return std::nullopt;
+}
+
 NodeResult CachingNodeRunner::Build(size_t index, const GrantedResources& granted, nlohmann::json& record) {
   const ResolvedNode& node = pipeline_.nodes[index];
   const NodePlan& plan = plan_.nodes[index];
   bool forced = plan.stale_kind == StaleKind::kForced;
-  Result<FileLock> lock = store_.LockKey(plan.key, cancel_, [&] {
-    observer_.Note(node.name + ": waiting for another process that is building the same key");
+  std::string holder;
+  std::optional<FileLock> lock = TryLockKey(index, holder);
+  if (!lock) return NodeResult{NodeOutcome::kBusy, holder + " is building the same key", 0};
+  ForgetOnExit building([&] {
+    lock.reset();  // first: a twin that still finds the key in building_ only tries again later
+    std::lock_guard<std::mutex> guard(mutex_);
+    building_.erase(plan.key);
   });
-  if (!lock.ok()) {
-    return NodeResult{lock.status().kind() == ErrorKind::kCancelled ? NodeOutcome::kCancelled : NodeOutcome::kFailed,
-                      lock.status().message(), 0};
-  }
   if (!forced && store_.Lookup(plan.key)) return NodeResult{NodeOutcome::kCached, BuiltMeanwhileBy(index), 0};
   Result<fs::path> out_dir = store_.CreateTempDir(plan.key);
   if (!out_dir.ok()) return NodeResult{NodeOutcome::kFailed, out_dir.status().message(), 0};

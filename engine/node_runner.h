@@ -1,14 +1,17 @@
 // CachingNodeRunner: runs one pipeline node against the artifact store.
 //
-// For a stale node: takes the key's lock (waiting if another process builds the same key, then
-// reusing its result), runs the node type's body in a fresh temp directory, records timings and
-// cost, and publishes the outputs atomically. A failed or cancelled body leaves nothing in the
-// cache. Thread-safe: the executor calls Run() for independent nodes concurrently.
+// For a stale node: takes the key's lock without waiting (kBusy while another process, or a node
+// of this run with the same key, holds it: the executor runs other nodes and comes back, and an
+// entry completed meanwhile is reused), runs the node type's body in a fresh temp directory,
+// records timings and cost, and publishes the outputs atomically. A failed or cancelled body leaves
+// nothing in the cache. Thread-safe: the executor calls Run() for independent nodes concurrently.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -41,6 +44,9 @@ class CachingNodeRunner : public NodeRunner {
 
  private:
   NodeResult Build(size_t node, const GrantedResources& granted, nlohmann::json& record);
+  // The node's key's lock, or nullopt with `holder` ("another process", "node 'x'") when it is
+  // held; the first time per node, tells the observer that the run goes on with other nodes.
+  std::optional<FileLock> TryLockKey(size_t node, std::string& holder);
   // Why a node whose key was missing when planned is cached now: a node of this run with the same
   // key built it, or another process did.
   std::string BuiltMeanwhileBy(size_t node) const;
@@ -57,6 +63,8 @@ class CachingNodeRunner : public NodeRunner {
   std::map<std::string, nlohmann::json> records_;
   std::map<std::string, std::string> built_by_;  // key -> the node of this run that built it
   nlohmann::json record_extra_ = nlohmann::json::object();
+  std::map<std::string, std::string> building_;  // key -> the node of this run holding its lock
+  std::set<size_t> told_busy_;                    // nodes reported as waiting for a busy key
 };
 
 }  // namespace xstilts

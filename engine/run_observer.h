@@ -26,7 +26,8 @@ class RunObserver {
   // fraction in [0,1], or < 0 when unknown.
   virtual void NodeProgress(const std::string& node, double fraction, const std::string& message) {}
   virtual void NodeLog(const std::string& node, const std::string& line) {}
-  // Ready, but waiting for cores or GPUs that running nodes hold (`why` says which).
+  // Ready, but waiting for cores or GPUs that running nodes hold, or for the key that another
+  // process is building (`why` says which).
   virtual void NodeWaiting(const std::string& node, const std::string& why) {}
   // `record` is the node's metadata (timings and cost) when it ran, else null.
   virtual void NodeFinished(const std::string& node, const NodeResult& result, const nlohmann::json& record) {}

@@ -5,10 +5,15 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
 
 namespace xstilts {
 namespace {
@@ -89,77 +94,224 @@ const char* OutcomeName(NodeOutcome outcome) {
   return "?";
 }
 
-std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vector<bool>& run,
-                                NodeRunner& runner, const ExecuteOptions& options) {
-  size_t n = pipeline.nodes.size();
-  std::vector<NodeResult> results(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (!run[i]) results[i].outcome = NodeOutcome::kCached;
+namespace {
+
+// Nodes whose runner answered kBusy. Each waits out a delay that doubles with every busy answer
+// (kFirstRetry up to kLastRetry), then a poller thread hands it back with `resume`. The poller
+// sleeps while nothing is parked; while something is, it wakes at least every kCancelPoll to look
+// at `cancel`. Once `cancel` is set, or after ResumeAll(), it resumes every parked node at once.
+class ParkedNodes {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr std::chrono::milliseconds kFirstRetry{200}, kLastRetry{2000}, kCancelPoll{100};
+
+  ParkedNodes(std::function<void(size_t)> resume, const std::atomic<bool>* cancel)
+      : resume_(std::move(resume)), cancel_(cancel) {
+    poller_ = std::thread([this] { Poll(); });
   }
-  ResourcePool pool(options.threads, options.gpus);
-  std::atomic<bool> stop{false};  // a failure without keep_going
-  std::mutex results_mutex;
+  ParkedNodes(const ParkedNodes&) = delete;
+  ParkedNodes& operator=(const ParkedNodes&) = delete;
+  ~ParkedNodes() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      shutdown_ = true;
+    }
+    changed_.notify_all();
+    poller_.join();
+  }
+
+  void Park(size_t node) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      const int busy = ++busy_answers_[node];
+      const auto delay = std::min<Clock::duration>(kFirstRetry * (1 << std::min(busy - 1, 4)), kLastRetry);
+      parked_.emplace_back(Clock::now() + delay, node);
+    }
+    changed_.notify_all();
+  }
+
+  // The run stopped: resume every node parked now or later without waiting out its delay.
+  void ResumeAll() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (resume_all_) return;
+      resume_all_ = true;
+    }
+    changed_.notify_all();
+  }
+
+ private:
+  void Poll() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!shutdown_) {
+      if (parked_.empty()) {
+        changed_.wait(lock);
+        continue;
+      }
+      const Clock::time_point now = Clock::now();
+      const bool all = resume_all_ || (cancel_ != nullptr && cancel_->load());
+      Clock::time_point next = now + kCancelPoll;
+      std::vector<size_t> due;
+      for (auto it = parked_.begin(); it != parked_.end();) {
+        if (all || it->first <= now) {
+          due.push_back(it->second);
+          it = parked_.erase(it);
+        } else {
+          next = std::min(next, it->first);
+          ++it;
+        }
+      }
+      if (due.empty()) {
+        changed_.wait_until(lock, next);
+        continue;
+      }
+      lock.unlock();
+      for (size_t node : due) resume_(node);
+      lock.lock();
+    }
+  }
+
+  const std::function<void(size_t)> resume_;
+  const std::atomic<bool>* cancel_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::pair<Clock::time_point, size_t>> parked_;  // when to resume, node
+  std::map<size_t, int> busy_answers_;                          // node -> kBusy answers so far
+  bool resume_all_ = false;
+  bool shutdown_ = false;
+  std::thread poller_;  // last: starts once the members above exist
+};
+
+// What the attempts at the nodes of one Execute() share: results, resource tokens, the stop flag.
+class NodeAttempts {
+ public:
+  NodeAttempts(const ResolvedPipeline& pipeline, const std::vector<bool>& run, NodeRunner& runner,
+               const ExecuteOptions& options)
+      : pipeline_(pipeline), runner_(runner), options_(options), pool_(options.threads, options.gpus),
+        results_(pipeline.nodes.size()), told_waiting_(pipeline.nodes.size()) {
+    for (size_t i = 0; i < results_.size(); ++i) {
+      if (!run[i]) results_[i].outcome = NodeOutcome::kCached;
+    }
+  }
+
+  // One attempt at node `i`: its final result, or nullopt when its runner answered kBusy (the
+  // node's tokens are back in the pool then).
+  std::optional<NodeResult> Attempt(size_t i) {
+    if (std::string blocked = BlockedByInput(i); !blocked.empty()) return NodeResult{NodeOutcome::kSkipped, blocked, 0};
+    if (options_.cancel && options_.cancel->load()) return NodeResult{NodeOutcome::kCancelled, kInterrupted, 0};
+    if (stop_.load()) return NodeResult{NodeOutcome::kSkipped, "not started: the run stopped after a failure", 0};
+    GrantedResources granted;
+    if (!pool_.Acquire(pipeline_.nodes[i].resources, granted, options_.cancel, [&](const std::string& why) {
+          if (!told_waiting_[i].exchange(true)) runner_.Waiting(i, why);
+        })) {
+      return NodeResult{NodeOutcome::kCancelled, kInterrupted, 0};
+    }
+    NodeResult result = runner_.Run(i, granted);
+    pool_.Release(granted);
+    if (result.outcome == NodeOutcome::kBusy) return std::nullopt;
+    if (result.outcome == NodeOutcome::kFailed && !options_.keep_going) stop_ = true;
+    return result;
+  }
+
+  void Record(size_t i, NodeResult result) {
+    std::lock_guard<std::mutex> lock(results_mutex_);
+    results_[i] = std::move(result);
+  }
+  bool stopped() const { return stop_.load(); }
+  std::vector<NodeResult> TakeResults() {
+    std::lock_guard<std::mutex> lock(results_mutex_);
+    return std::move(results_);
+  }
+
+ private:
+  static constexpr const char* kInterrupted = "not started: interrupted";
 
   // Why node i cannot run because of its inputs, or "" if it can.
-  auto blocked_by_input = [&](size_t i) -> std::string {
-    std::lock_guard<std::mutex> lock(results_mutex);
-    for (size_t d : pipeline.nodes[i].deps) {
-      NodeOutcome o = results[d].outcome;
+  std::string BlockedByInput(size_t i) {
+    std::lock_guard<std::mutex> lock(results_mutex_);
+    for (size_t d : pipeline_.nodes[i].deps) {
+      NodeOutcome o = results_[d].outcome;
       if (o == NodeOutcome::kFailed || o == NodeOutcome::kSkipped || o == NodeOutcome::kCancelled) {
-        return "input '" + pipeline.nodes[d].name + "' " + OutcomeName(o);
+        return "input '" + pipeline_.nodes[d].name + "' " + OutcomeName(o);
       }
     }
     return "";
-  };
+  }
 
-  auto body = [&](size_t i) {
-    auto finish = [&](NodeResult r) {
-      std::lock_guard<std::mutex> lock(results_mutex);
-      results[i] = std::move(r);
-    };
-    if (std::string blocked = blocked_by_input(i); !blocked.empty()) {
-      return finish(NodeResult{NodeOutcome::kSkipped, blocked, 0});
-    }
-    if (options.cancel && options.cancel->load()) {
-      return finish(NodeResult{NodeOutcome::kCancelled, "not started: interrupted", 0});
-    }
-    if (stop.load()) return finish(NodeResult{NodeOutcome::kSkipped, "not started: the run stopped after a failure", 0});
-    GrantedResources granted;
-    if (!pool.Acquire(pipeline.nodes[i].resources, granted, options.cancel,
-                      [&](const std::string& why) { runner.Waiting(i, why); })) {
-      return finish(NodeResult{NodeOutcome::kCancelled, "not started: interrupted", 0});
-    }
-    NodeResult result = runner.Run(i, granted);
-    pool.Release(granted);
-    if (result.outcome == NodeOutcome::kFailed && !options.keep_going) stop = true;
-    finish(std::move(result));
-  };
+  const ResolvedPipeline& pipeline_;
+  NodeRunner& runner_;
+  const ExecuteOptions& options_;
+  ResourcePool pool_;
+  std::atomic<bool> stop_{false};  // a failure without keep_going
+  std::mutex results_mutex_;
+  std::vector<NodeResult> results_;
+  std::vector<std::atomic<bool>> told_waiting_;  // runner_.Waiting() was called for the node
+};
 
+// The flow graph, built and waited for in the calling thread's task arena. A node's continue_node
+// fires once all its running inputs finished; its `done` broadcast is put only when the node has
+// its final result, so a parked node holds its successors back. A parked node holds a wait
+// reservation on the graph until `retry` has it again, so wait_for_all() waits for it.
+void RunFlowGraph(const ResolvedPipeline& pipeline, const std::vector<bool>& run, NodeAttempts& attempts,
+                  const std::atomic<bool>* cancel) {
+  using tbb::flow::continue_msg;
+  const size_t n = pipeline.nodes.size();
+  tbb::flow::graph graph;
+  std::vector<std::unique_ptr<tbb::flow::broadcast_node<continue_msg>>> done(n);
+  std::vector<std::unique_ptr<tbb::flow::continue_node<continue_msg>>> ready(n);
+  std::function<void(size_t)> attempt;
+  tbb::flow::function_node<size_t> retry(graph, tbb::flow::unlimited, [&attempt](size_t i) {
+    attempt(i);
+    return continue_msg();
+  });
+  ParkedNodes parked(
+      [&](size_t i) {
+        retry.try_put(i);      // a task of the graph now ...
+        graph.release_wait();  // ... so the parked node's reservation can go
+      },
+      cancel);
+  attempt = [&](size_t i) {
+    std::optional<NodeResult> result = attempts.Attempt(i);
+    if (!result) {
+      graph.reserve_wait();
+      return parked.Park(i);
+    }
+    attempts.Record(i, std::move(*result));
+    if (attempts.stopped()) parked.ResumeAll();
+    done[i]->try_put(continue_msg());
+  };
+  tbb::flow::broadcast_node<continue_msg> start(graph);
+  for (size_t i = 0; i < n; ++i) {
+    if (!run[i]) continue;
+    done[i] = std::make_unique<tbb::flow::broadcast_node<continue_msg>>(graph);
+    ready[i] = std::make_unique<tbb::flow::continue_node<continue_msg>>(graph, [&attempt, i](const continue_msg&) {
+      attempt(i);
+      return continue_msg();
+    });
+    bool has_running_dep = false;
+    for (size_t d : pipeline.nodes[i].deps) {
+      if (done[d]) {
+        tbb::flow::make_edge(*done[d], *ready[i]);
+        has_running_dep = true;
+      }
+    }
+    if (!has_running_dep) tbb::flow::make_edge(start, *ready[i]);
+  }
+  start.try_put(continue_msg());
+  graph.wait_for_all();
+}
+
+}  // namespace
+
+std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vector<bool>& run,
+                                NodeRunner& runner, const ExecuteOptions& options) {
+  NodeAttempts attempts(pipeline, run, runner, options);
   // More jobs than cores is fine for nodes that wait on subprocesses; allow TBB that many workers.
   tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
                                   static_cast<size_t>(std::max(1, options.jobs)));
   tbb::task_arena arena(std::max(1, options.jobs));
-  arena.execute([&] {
-    tbb::flow::graph graph;
-    tbb::flow::broadcast_node<tbb::flow::continue_msg> start(graph);
-    std::vector<std::unique_ptr<tbb::flow::continue_node<tbb::flow::continue_msg>>> nodes(n);
-    for (size_t i = 0; i < n; ++i) {
-      if (!run[i]) continue;
-      nodes[i] = std::make_unique<tbb::flow::continue_node<tbb::flow::continue_msg>>(
-          graph, [&body, i](const tbb::flow::continue_msg&) { body(i); });
-      bool has_running_dep = false;
-      for (size_t d : pipeline.nodes[i].deps) {
-        if (nodes[d]) {
-          tbb::flow::make_edge(*nodes[d], *nodes[i]);
-          has_running_dep = true;
-        }
-      }
-      if (!has_running_dep) tbb::flow::make_edge(start, *nodes[i]);
-    }
-    start.try_put(tbb::flow::continue_msg());
-    graph.wait_for_all();
-  });
-  return results;
+  arena.execute([&] { RunFlowGraph(pipeline, run, attempts, options.cancel); });
+  return attempts.TakeResults();
 }
 
 }  // namespace xstilts

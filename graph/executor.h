@@ -6,6 +6,12 @@
 // without keep_going, nodes not yet started are skipped too. Cancellation (Ctrl-C) lets running
 // bodies observe `cancel` and stop; nothing new starts.
 //
+// Cooperative runs: a runner answers kBusy when another process holds the node's cache key (the
+// same pipeline run elsewhere on a shared cache). The node then gives back its worker slot and
+// tokens and is parked while other ready nodes run; it is tried again after a delay (0.2 s,
+// doubling to 2 s), and its successors wait for its final result. A parked node is finished as
+// cancelled at once on `cancel`, and as skipped once a failure stops the run (without keep_going).
+//
 // The executor knows nothing of the cache: a NodeRunner does the work of one node (ninja's
 // CommandRunner split), so tests can run the scheduling logic with a fake runner.
 #pragma once
@@ -18,8 +24,10 @@
 
 namespace xstilts {
 
+// kBusy: another process holds the node's key; only a NodeRunner answers it, never Execute().
 enum class NodeOutcome { kRan, kCached, kFailed, kSkipped, kCancelled, kBusy };
-const char* OutcomeName(NodeOutcome outcome);  // "ran", "cached", "failed", "skipped", "cancelled"
+// "ran", "cached", "failed", "skipped", "cancelled", "busy"
+const char* OutcomeName(NodeOutcome outcome);
 
 struct NodeResult {
   NodeOutcome outcome = NodeOutcome::kSkipped;
@@ -37,7 +45,9 @@ class NodeRunner {
  public:
   virtual ~NodeRunner() = default;
   // Does the work of pipeline node `node`. Called on a worker thread, concurrently for independent
-  // nodes; must not throw.
+  // nodes; must not throw. kBusy (another process holds the node's key) is not a result: Run is
+  // called again for the node later, and it must not report the busy attempt as the node's end.
+  // Any other outcome is the node's final result.
   virtual NodeResult Run(size_t node, const GrantedResources& granted) = 0;
   // Node `node` is ready but must wait for the cores or GPUs that running nodes hold; `why` says
   // what it waits for ("waiting for 2 threads: 1 of 2 free"). Called at most once per node.
@@ -52,8 +62,8 @@ struct ExecuteOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
-// Runs the nodes with run[i] set; the others count as cached inputs. Returns a result per node
-// (kCached for the ones not run).
+// Runs the nodes with run[i] set; the others count as cached inputs. Returns a final result per
+// node, never kBusy (kCached for the ones not run).
 std::vector<NodeResult> Execute(const ResolvedPipeline& pipeline, const std::vector<bool>& run,
                                 NodeRunner& runner, const ExecuteOptions& options);
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -26,8 +29,21 @@ class FakeRunner : public NodeRunner {
  public:
   explicit FakeRunner(const ResolvedPipeline& p) : pipeline(p) {}
   NodeResult Run(size_t node, const GrantedResources& granted) override {
+    const std::string& name = pipeline.nodes[node].name;
     {
       std::lock_guard<std::mutex> lock(mutex);
+      if (busy[name] > 0) {
+        --busy[name];
+        ++busy_answers[name];
+        events.push_back(name + " busy");
+        if (on_busy) on_busy(name);
+        return NodeResult{NodeOutcome::kBusy, "another process is building the same key", 0};
+      }
+    }
+    if (before_run) before_run(name);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      events.push_back(name + " started");
       running_threads += granted.threads;
       max_threads = std::max(max_threads, running_threads);
       ++running_nodes;
@@ -38,14 +54,25 @@ class FakeRunner : public NodeRunner {
     std::lock_guard<std::mutex> lock(mutex);
     running_threads -= granted.threads;
     --running_nodes;
-    if (fail.count(pipeline.nodes[node].name)) return NodeResult{NodeOutcome::kFailed, "boom", 0.03};
+    events.push_back(name + " finished");
+    if (fail.count(name)) return NodeResult{NodeOutcome::kFailed, "boom", 0.03};
     return NodeResult{NodeOutcome::kRan, "", 0.03};
+  }
+  // Index of `event` in events, or events.size().
+  size_t EventIndex(const std::string& event) {
+    std::lock_guard<std::mutex> lock(mutex);
+    return std::find(events.begin(), events.end(), event) - events.begin();
   }
   const ResolvedPipeline& pipeline;
   std::mutex mutex;
   int running_threads = 0, max_threads = 0, running_nodes = 0, max_nodes = 0;
   std::vector<std::string> order;
+  std::vector<std::string> events;  // "<node> busy", "<node> started", "<node> finished"
   std::set<std::string> fail;
+  std::map<std::string, int> busy;          // node -> how many more attempts answer kBusy
+  std::map<std::string, int> busy_answers;  // node -> kBusy answers given
+  std::function<void(const std::string&)> on_busy;     // under `mutex`
+  std::function<void(const std::string&)> before_run;  // not under `mutex`
 };
 
 const char kWide[] = R"(
@@ -139,6 +166,96 @@ TEST(Executor, NodesNotToRunCountAsCachedAndCancelStopsTheRest) {
   EXPECT_EQ(r[*p.Find("src_a")].outcome, NodeOutcome::kCached);
   EXPECT_EQ(r[*p.Find("model_a")].outcome, NodeOutcome::kCancelled);
   EXPECT_TRUE(runner.order.empty());
+}
+
+// `locked` is a node whose key another process holds: its runner answers kBusy twice.
+const char kLocked[] = R"(
+nodes:
+  locked: {type: source, params: {path: locked}}
+  free: {type: source, params: {path: free}}
+  after: {type: train, inputs: {data: locked}}
+)";
+
+bool Final(NodeOutcome outcome) { return outcome != NodeOutcome::kBusy; }
+
+TEST(Executor, BusyNodeIsParkedWhileOtherReadyNodesRunThenRetried) {
+  ResolvedPipeline p = Load(kLocked);
+  FakeRunner runner(p);
+  runner.busy = {{"locked", 2}};
+  // With one job, `free` can only run while `locked` is parked if the parked node gave back the
+  // slot. Hold `free` back until `locked` was busy once, however the executor orders the roots:
+  // `free` answers busy itself until then.
+  runner.on_busy = [&](const std::string& name) {
+    if (name == "locked" && runner.busy_answers["locked"] == 1) runner.busy["free"] = 0;
+  };
+  runner.busy["free"] = 1000;
+  ExecuteOptions options;
+  options.jobs = 1;
+  options.threads = 2;
+  auto started = std::chrono::steady_clock::now();
+  auto r = Execute(p, std::vector<bool>(p.nodes.size(), true), runner, options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (const NodeResult& result : r) EXPECT_TRUE(Final(result.outcome)) << OutcomeName(result.outcome);
+  EXPECT_EQ(r[*p.Find("locked")].outcome, NodeOutcome::kRan);
+  EXPECT_EQ(r[*p.Find("free")].outcome, NodeOutcome::kRan);
+  EXPECT_EQ(r[*p.Find("after")].outcome, NodeOutcome::kRan);
+  EXPECT_EQ(runner.busy_answers["locked"], 2);
+  // `free` ran from start to end between the first busy answer of `locked` and its real run.
+  EXPECT_LT(runner.EventIndex("locked busy"), runner.EventIndex("free started"));
+  EXPECT_LT(runner.EventIndex("free finished"), runner.EventIndex("locked started"));
+  EXPECT_LT(runner.EventIndex("locked finished"), runner.EventIndex("after started"));
+  EXPECT_EQ(runner.order, (std::vector<std::string>{"free", "locked", "after"}));
+  EXPECT_GE(seconds, 0.5);  // 0.2 s, then 0.4 s, parked
+  EXPECT_LT(seconds, 5.0);
+}
+
+TEST(Executor, CancelFinishesAParkedNodeAsCancelledPromptly) {
+  ResolvedPipeline p = Load(kLocked);
+  FakeRunner runner(p);
+  runner.busy = {{"locked", 1000}};
+  std::atomic<bool> cancel{false};
+  runner.on_busy = [&](const std::string&) { cancel = true; };
+  ExecuteOptions options;
+  options.jobs = 1;
+  options.threads = 2;
+  options.cancel = &cancel;
+  std::vector<bool> run(p.nodes.size(), true);
+  run[*p.Find("free")] = false;
+  auto started = std::chrono::steady_clock::now();
+  auto r = Execute(p, run, runner, options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(r[*p.Find("locked")].outcome, NodeOutcome::kCancelled);
+  EXPECT_EQ(r[*p.Find("locked")].message, "not started: interrupted");
+  EXPECT_EQ(r[*p.Find("after")].outcome, NodeOutcome::kSkipped);
+  EXPECT_EQ(runner.busy_answers["locked"], 1);
+  EXPECT_TRUE(runner.order.empty());
+  EXPECT_LT(seconds, 1.0);  // the cancel is seen within 0.1 s, not after the node's retry delays
+}
+
+TEST(Executor, FailureWithoutKeepGoingSkipsAParkedNode) {
+  ResolvedPipeline p = Load(kLocked);
+  FakeRunner runner(p);
+  runner.busy = {{"locked", 1000}};
+  runner.fail = {"free"};
+  // `free` fails only once `locked` is parked (two jobs: `free` may start first and wait).
+  std::condition_variable parked;
+  runner.on_busy = [&](const std::string&) { parked.notify_all(); };
+  runner.before_run = [&](const std::string&) {
+    std::unique_lock<std::mutex> lock(runner.mutex);
+    parked.wait_for(lock, std::chrono::seconds(10), [&] { return runner.busy_answers["locked"] > 0; });
+  };
+  ExecuteOptions options;
+  options.jobs = 2;
+  options.threads = 4;
+  auto started = std::chrono::steady_clock::now();
+  auto r = Execute(p, std::vector<bool>(p.nodes.size(), true), runner, options);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  EXPECT_EQ(r[*p.Find("free")].outcome, NodeOutcome::kFailed);
+  EXPECT_EQ(r[*p.Find("locked")].outcome, NodeOutcome::kSkipped);
+  EXPECT_EQ(r[*p.Find("locked")].message, "not started: the run stopped after a failure");
+  EXPECT_EQ(r[*p.Find("after")].outcome, NodeOutcome::kSkipped);
+  EXPECT_EQ(runner.busy_answers["locked"], 1);
+  EXPECT_LT(seconds, 1.0);  // resumed at once, not after the node's retry delay
 }
 
 }  // namespace

@@ -73,9 +73,9 @@ nodes:
   EXPECT_NE(Bytes(h.ArtifactOf(restored, "read", "out")).find("2490 rows"), std::string::npos);
 }
 
-// The file changes after the run was planned and before its node reads it: the node waits for its
-// key's lock (held here, as another process building that key would), the file is replaced
-// meanwhile, and the reader's own hash of the bytes it read fails the node.
+// The file changes after the run was planned and before its node reads it: the node finds its
+// key's lock held (here, as another process building that key would) and is tried again later,
+// the file is replaced meanwhile, and the reader's own hash of the bytes it read fails the node.
 TEST(CacheIntegrity, FileChangedBeforeItsNodeReadsItFailsOnTheBytesRead) {
   CliHarness h("changed_before_read");
   const std::string planned = "a b\tc d\tentailment\n";
@@ -92,7 +92,7 @@ TEST(CacheIntegrity, FileChangedBeforeItsNodeReadsItFailsOnTheBytesRead) {
   const pid_t run = h.Start({"run", "p.yaml", "--json"}, "run");
   bool waiting = false;
   for (int i = 0; i < 600 && !waiting; ++i) {
-    waiting = h.Read("run.err").find("waiting for another process") != std::string::npos;
+    waiting = h.Read("run.err").find("dev: another process is building the same key") != std::string::npos;
     if (!waiting) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   h.Write("dev.tsv", replaced);

@@ -3,11 +3,13 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "data/artifact_store.h"
 #include "tests/integration/cli_harness.h"
@@ -201,6 +203,67 @@ nodes:
   std::multiset<std::string> shared = {a.Statuses()["shared"], b.Statuses()["shared"]};
   EXPECT_EQ(shared, (std::multiset<std::string>{"cached", "ran"}));
   EXPECT_EQ(CountEntries(h.cache() / "entries"), 2u);
+}
+
+// Cooperative runs: `slow` holds its key's lock in the first process until the file `release`
+// appears. The second process, with one job, goes on with the independent nodes meanwhile, then
+// finds `slow` built by the first and runs its successor. Each body appends to built.log. (With
+// one job the second process may try `slow` before or after a and b; either way it must have run
+// both, and said that `slow` is busy, before the first process lets `slow` finish.)
+TEST(CliRun, SecondProcessRunsOtherNodesWhileAKeyIsLockedThenReusesIt) {
+  CliHarness h("cooperative");
+  h.Write("slow.sh", R"(echo slow >> built.log
+echo $$ > slow.started
+i=0
+while [ ! -e release ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+echo s > "$XSTILTS_OUT/s.txt"
+)");
+  h.Write("p.yaml", R"(
+nodes:
+  a:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo a >> built.log; echo a > $XSTILTS_OUT/a.txt"]}
+  b:
+    type: exec
+    params: {cmd: ["sh", "-c", "echo b >> built.log; echo b > $XSTILTS_OUT/b.txt"]}
+  slow:
+    type: exec
+    params: {cmd: ["sh", "slow.sh"], deps: ["slow.sh"]}
+  after:
+    type: exec
+    inputs: {in: slow}
+    params: {cmd: ["sh", "-c", "echo after >> built.log; cat $XSTILTS_IN_in/s.txt > $XSTILTS_OUT/after.txt"]}
+)");
+  const pid_t first = h.Start({"run", "p.yaml", "--only", "slow", "--json"}, "first");
+  if (!h.WaitForFile("slow.started", 30)) {
+    ::kill(first, SIGKILL);
+    FAIL() << h.Wait(first, "first").err;
+  }
+  const pid_t second = h.Start({"run", "p.yaml", "--json", "-j", "1"}, "second");
+  auto lines = [&] {
+    std::multiset<std::string> built;
+    std::istringstream in(h.Read("built.log"));
+    for (std::string line; std::getline(in, line);) built.insert(line);
+    return built;
+  };
+  bool went_on = false;  // the second process ran a and b while the first still builds slow
+  for (int i = 0; i < 600 && !went_on; ++i) {
+    went_on = lines().count("a") == 1 && lines().count("b") == 1 &&
+              h.Read("second.err").find("slow: another process is building the same key; going on with other nodes") !=
+                  std::string::npos;
+    if (!went_on) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  h.Write("release", "");
+  CliResult one = h.Wait(first, "first"), two = h.Wait(second, "second");
+  EXPECT_TRUE(went_on) << two.err;
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  EXPECT_EQ(one.Statuses()["slow"], "ran");
+  EXPECT_EQ(two.Statuses(), (std::map<std::string, std::string>{
+                                {"slow", "cached"}, {"a", "ran"}, {"b", "ran"}, {"after", "ran"}}));
+  EXPECT_NE(two.err.find("slow: cached (built meanwhile by another process)"), std::string::npos) << two.err;
+  EXPECT_EQ(lines(), (std::multiset<std::string>{"slow", "a", "b", "after"}));  // each key built once
+  EXPECT_EQ(CountEntries(h.cache() / "entries"), 4u);
 }
 
 TEST(CliRun, CorruptEntryIsReportedAndRecomputed) {

@@ -127,7 +127,9 @@ TEST(MlmPipeline, TheFullGridVariantAddsAStagePerTaskOnAPlainTextCorpusWithoutIt
   const CliResult dry = h.Run({"run", kFullMlm, "--dry-run", "--json"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   for (const auto& node : dry.Json()["nodes"]) {
-    if (node["name"] == "mlm_corpus") EXPECT_EQ(node["stale_kind"], "input_missing") << node.dump();
+    if (node["name"] == "mlm_corpus") {
+      EXPECT_EQ(node["stale_kind"], "input_missing") << node.dump();
+    }
   }
   const CliResult estimate = h.Run({"estimate", kFullMlm, "--device", "a100", "--json"});
   ASSERT_EQ(estimate.exit_code, 0) << estimate.err;

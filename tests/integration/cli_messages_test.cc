@@ -22,7 +22,7 @@ TEST(CliMessages, AnUnknownCommandSuggestsTheClosest) {
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_EQ(typo.err,
             "error: unknown command 'rn'; did you mean 'run'?\n"
-            "  commands: run, status, explain, graph, report, estimate, export, nodes, schema, score, cache (xstilts --help says more)\n");
+            "  commands: run, run-node, status, explain, graph, report, estimate, export, nodes, schema, score, cache (xstilts --help says more)\n");
   CliResult nested = h.Run({"gc"});
   EXPECT_EQ(nested.exit_code, 2);
   EXPECT_EQ(nested.err.rfind("error: unknown command 'gc'; did you mean 'cache gc'?\n  commands: run, ", 0), 0u) << nested.err;

@@ -312,6 +312,7 @@ TEST_F(SlurmExecutor, AFailingSbatchOrSqueueIsRetriedAndReportedWithoutEndingThe
     const std::string real = cluster_->Run(std::string("command -v ") + tool);
     ASSERT_FALSE(real.empty()) << tool;
     const fs::path count = tools_ / (std::string(tool) + ".failed");
+    fs::remove(count);  // left by an earlier run on the same cluster
     std::ofstream(tools_ / tool) << "#!/bin/sh\nif [ ! -e '" << count.string() << "' ]; then touch '" << count.string()
                                  << "'; echo '" << tool << ": error: Socket timed out on send/recv operation' >&2; exit 1; fi\n"
                                  << "exec " << real.substr(0, real.find('\n')) << " \"$@\"\n";

@@ -84,8 +84,9 @@ std::vector<NodeResult> RunOnCluster(Session& session, const Plan& plan, const R
 std::string ClusterSummary(const SlurmRunStats& stats) {
   std::string jobs = std::to_string(stats.submitted) + (stats.submitted == 1 ? " job" : " jobs");
   if (stats.adopted > 0) jobs += ", " + std::to_string(stats.adopted) + " adopted";
-  return " (Slurm: " + jobs + "; queue wait " + FormatDuration(stats.queue_wait_seconds) + ", compute " +
-         FormatDuration(stats.compute_seconds) + "; " + std::to_string(stats.calls.squeue) + " squeue calls)";
+  return " (Slurm: " + jobs + "; summed over them, queue wait " + FormatDuration(stats.queue_wait_seconds) +
+         " and compute " + FormatDuration(stats.compute_seconds) + "; " + std::to_string(stats.calls.squeue) +
+         " squeue calls)";
 }
 
 }  // namespace xstilts

@@ -24,7 +24,8 @@ std::vector<NodeResult> RunOnCluster(Session& session, const Plan& plan, const R
                                      const std::string& log_path, const std::atomic<bool>* cancel,
                                      SlurmRunStats& stats);
 
-// " (Slurm: 12 jobs, 1 adopted; queue wait 3m05s, compute 1h02m; 40 squeue calls)".
+// " (Slurm: 12 jobs, 1 adopted; summed over them, queue wait 3m05s and compute 1h02m; 40 squeue
+// calls)".
 std::string ClusterSummary(const SlurmRunStats& stats);
 
 }  // namespace xstilts

@@ -143,7 +143,7 @@ TEST(ParamConstraints, AnEnumTypoIsOneError) {
   EXPECT_EQ(r.err,
             "p.yaml:5:15: error: parameter 'format' of node 'dev' must be one of anli, bucc2018, ccg, commonsenseqa, "
             "conllu, cosmosqa, gettext, hellaswag, mlqa, mnli, panx, pawsx, pawsx_raw, qqp, squad, sst2, tatoeba, "
-            "tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xnli_translate_train, xquad; got 'xnl'; did you mean 'xnli'?\n"
+            "text, tydiqa, udpos, xnli, xnli_jsonl, xnli_raw, xnli_translate_train, xquad; got 'xnl'; did you mean 'xnli'?\n"
             "        format: xnl\n"
             "                ^\n");
 }

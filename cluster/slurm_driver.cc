@@ -25,6 +25,7 @@ using Clock = std::chrono::steady_clock;
 constexpr auto kTick = std::chrono::milliseconds(250);
 constexpr auto kElsewhereRetry = std::chrono::seconds(2);  // how often a key another process builds is looked at
 constexpr size_t kLogTailLines = 20;
+constexpr auto kSubmitTurn = std::chrono::seconds(1);
 
 enum class Phase { kBlocked, kReady, kElsewhere, kInFlight, kDone };
 
@@ -135,6 +136,8 @@ std::vector<NodeResult> SlurmDriver::Run() {
       next_poll = Clock::now() + interval;
     }
     ReviewElsewhere();
+    // What finished above made its successors ready: submit them now, not a tick later.
+    if (!stopping_) StartReady();
     const bool work_left = !in_flight_.empty() || (!stopping_ && (!ready_.empty() || !elsewhere_.empty()));
     if (!work_left) break;
     std::this_thread::sleep_for(kTick);
@@ -196,7 +199,10 @@ void SlurmDriver::WaitElsewhere(size_t i) {
 }
 
 void SlurmDriver::StartReady() {
-  while (!ready_.empty() && static_cast<int>(in_flight_.size()) < max_jobs_ && !Cancelled()) {
+  // Submissions take turns with the rest of the loop (entries, polls, progress): at most
+  // kSubmitTurn of sbatch calls at once, the rest on the next turns.
+  const Clock::time_point until = Clock::now() + kSubmitTurn;
+  while (!ready_.empty() && static_cast<int>(in_flight_.size()) < max_jobs_ && !Cancelled() && Clock::now() < until) {
     const size_t i = ready_.front();
     ready_.pop_front();
     if (nodes_[i].phase != Phase::kReady) continue;

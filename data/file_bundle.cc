@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <stdexcept>
 #include <vector>
 
@@ -58,8 +59,13 @@ void PackFiles(const fs::path& dir, const fs::path& artifact) {
     if (e.is_regular_file()) paths.push_back(e.path());
   }
   std::sort(paths.begin(), paths.end());
-  // Files are copied in blocks, so a bundle of large files needs little memory.
-  std::vector<char> block(kCopyBlock);
+  // Files are copied in blocks, so a bundle of large files needs little memory; a bundle of small
+  // ones gets a block of its largest file's size, not written before it is read into (a zeroed
+  // 8 MiB block cost most of the time of packing a few bytes).
+  uint64_t largest = 1;
+  for (const fs::path& path : paths) largest = std::max<uint64_t>(largest, fs::file_size(path));
+  const size_t block_size = static_cast<size_t>(std::min<uint64_t>(kCopyBlock, largest));
+  const std::unique_ptr<char[]> block(new char[block_size]);  // left uninitialised
   for (const fs::path& path : paths) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path.string());
@@ -67,9 +73,9 @@ void PackFiles(const fs::path& dir, const fs::path& artifact) {
     std::string name = "files/" + path.lexically_relative(dir).generic_string();
     file.Create(name, H5Type::kUInt8, {size});
     for (uint64_t done = 0; done < size;) {
-      in.read(block.data(), static_cast<std::streamsize>(std::min<uint64_t>(block.size(), size - done)));
+      in.read(block.get(), static_cast<std::streamsize>(std::min<uint64_t>(block_size, size - done)));
       if (in.gcount() <= 0) throw std::runtime_error("cannot read " + path.string() + " (changed while packing?)");
-      file.WriteRows(name, done, static_cast<uint64_t>(in.gcount()), block.data());
+      file.WriteRows(name, done, static_cast<uint64_t>(in.gcount()), block.get());
       done += static_cast<uint64_t>(in.gcount());
     }
     bool executable = (fs::status(path).permissions() & fs::perms::owner_exec) != fs::perms::none;

@@ -126,7 +126,8 @@ TEST(MlmPipeline, TheFullGridVariantAddsAStagePerTaskOnAPlainTextCorpusWithoutIt
   // the estimate prices the new stages from the declared corpus size.
   const CliResult dry = h.Run({"run", kFullMlm, "--dry-run", "--json"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  for (const auto& node : dry.Json()["nodes"]) {
+  const nlohmann::json plan = dry.Json();
+  for (const auto& node : plan["nodes"]) {
     if (node["name"] == "mlm_corpus") {
       EXPECT_EQ(node["stale_kind"], "input_missing") << node.dump();
     }

@@ -164,7 +164,8 @@ TEST_F(SlurmExecutor, EveryNodeRunsOnceInItsOwnJobWithTheKeysAndBytesOfALocalRun
   local.Write("p.yaml", kDiamond);
   const CliResult l = local.Run({"run", "p.yaml", "--json"});
   ASSERT_EQ(l.exit_code, 0) << l.err;
-  for (const nlohmann::json& node : l.Json()["nodes"]) {
+  const nlohmann::json local_summary = l.Json();
+  for (const nlohmann::json& node : local_summary["nodes"]) {
     const std::string name = node["name"], key = node["key"];
     bool found = false;
     for (const nlohmann::json& other : summary["nodes"]) {

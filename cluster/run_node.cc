@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/messages.h"
+#include "base/this_process.h"
 #include "cluster/node_job.h"
 #include "engine/node_runner.h"
 #include "engine/run_observer.h"
@@ -25,16 +26,6 @@ constexpr int kMaxTimeRequeues = 3;
 std::string Env(const char* name) {
   const char* value = std::getenv(name);
   return value ? value : "";
-}
-
-std::string Hostname() {
-  char name[256] = {0};
-  ::gethostname(name, sizeof(name) - 1);
-  return name;
-}
-
-double UnixNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // What Slurm granted the job: its CPUs and GPUs (CUDA_VISIBLE_DEVICES, as gres sets it).
@@ -60,12 +51,9 @@ class JobLogObserver : public RunObserver {
 // Plans the spec's node; the node's index, or an attempt record saying why it cannot run.
 std::optional<size_t> NodeToRun(Session& session, const NodeJobSpec& spec, std::optional<Plan>& plan,
                                 AttemptRecord& attempt) {
-  size_t index = session.pipeline.nodes.size();
-  for (size_t i = 0; i < session.pipeline.nodes.size(); ++i) {
-    if (session.pipeline.nodes[i].name == spec.node) index = i;
-  }
   attempt.outcome = AttemptOutcome::kFailed;
-  if (index == session.pipeline.nodes.size()) {
+  const std::optional<size_t> index = session.pipeline.Find(spec.node);
+  if (!index) {
     attempt.message = "the pipeline " + spec.pipeline + " has no node '" + spec.node + "' any more";
     return std::nullopt;
   }
@@ -78,13 +66,13 @@ std::optional<size_t> NodeToRun(Session& session, const NodeJobSpec& spec, std::
     attempt.message = "planning failed (the errors are above in this log)";
     return std::nullopt;
   }
-  const NodePlan& node = plan->nodes[index];
+  const NodePlan& node = plan->nodes[*index];
   if (node.key != spec.key) {
     attempt.message = "its key is now " + node.key.substr(0, 12) + "..., the run planned " + spec.key.substr(0, 12) +
                       "...: the pipeline or its inputs changed since; run again";
     return std::nullopt;
   }
-  for (size_t d : session.pipeline.nodes[index].deps) {
+  for (size_t d : session.pipeline.nodes[*index].deps) {
     if (plan->nodes[d].state != NodeState::kCached) {
       attempt.message = "its input '" + session.pipeline.nodes[d].name + "' is not in the cache";
       return std::nullopt;
@@ -134,7 +122,7 @@ int RunNodeCommand(const std::string& spec_path, const RunNodeSignals& signals) 
     return 2;
   }
   const NodeJobSpec& spec = *read;
-  const double started = UnixNow();
+  const double started = UnixSeconds();
   const std::string job_id = Env("SLURM_JOB_ID");
   AttemptRecord attempt;
   attempt.host = Hostname();

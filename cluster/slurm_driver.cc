@@ -10,6 +10,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/this_process.h"
 #include "cluster/node_job.h"
 #include "cluster/run_log_follower.h"
 #include "cluster/sbatch_command.h"
@@ -39,10 +40,6 @@ struct NodeJob {
   bool told_elsewhere = false;
   Clock::time_point retry_at;
 };
-
-double UnixNow() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 class SlurmDriver {
  public:
@@ -229,7 +226,7 @@ void SlurmDriver::Submit(size_t i) {
   spec.remote_read_only = settings_.pipeline.remote_read_only;
   spec.remote_ca = settings_.pipeline.remote_ca;
   spec.run_log = settings_.run_log;
-  spec.submitted_at = UnixNow();
+  spec.submitted_at = UnixSeconds();
   const fs::path spec_path = NodeJobSpecPath(session_.store->JobDir(spec.key));
   if (Status written = WriteNodeJobSpec(spec_path, spec); !written.ok()) {
     return Finish(i, {NodeOutcome::kFailed, node.Describe() + ": " + written.message(), 0}, nullptr, false);

@@ -12,6 +12,7 @@
 
 #include "base/expected_content.h"
 #include "base/input_error.h"
+#include "base/this_process.h"
 #include "base/version.h"
 #include "data/cached_file_hasher.h"
 #include "engine/lineage.h"
@@ -130,12 +131,6 @@ int64_t PeakRssBytes() {
   rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
   return std::max<int64_t>(peak_kb, children.ru_maxrss) * 1024;
-}
-
-std::string Hostname() {
-  char name[256] = {0};
-  gethostname(name, sizeof(name) - 1);
-  return name;
 }
 
 std::string IsoTime(std::chrono::system_clock::time_point t) {

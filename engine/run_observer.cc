@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/this_process.h"
+
 namespace xstilts {
 
 void RunObservers::NodeStarted(const std::string& node, const std::string& key) {
@@ -54,15 +56,14 @@ JsonRunLog::JsonRunLog(const std::string& path) {
   if (!out_) throw std::runtime_error("cannot open the run log " + path + " (" + std::strerror(errno) + ")");
   // Several runs may append to one log (two users, two machines on a shared cache): each line
   // says which run, user, host and process wrote it.
-  char host[256] = {0};
-  ::gethostname(host, sizeof(host) - 1);
+  const std::string host = Hostname();
   const char* user = std::getenv("USER");
   if (user == nullptr) {
     const passwd* entry = ::getpwuid(::getuid());
     user = entry != nullptr ? entry->pw_name : "?";
   }
   const auto started = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-  origin_ = {{"run", std::string(host) + "-" + std::to_string(::getpid()) + "-" + std::to_string(started.count())},
+  origin_ = {{"run", host + "-" + std::to_string(::getpid()) + "-" + std::to_string(started.count())},
              {"user", user},
              {"host", host},
              {"pid", ::getpid()}};
